@@ -1,0 +1,1 @@
+// AIP client behaviour; the autosave client is added with the plan editor.

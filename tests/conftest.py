@@ -1,0 +1,198 @@
+"""Fixtures: an app per test on SQLite, or on PostgreSQL when
+AIP_TEST_DATABASE_URL names a server. On PostgreSQL the session creates a
+database with a unique name, empties it between tests and drops it at the
+end, because the server is shared with other runs."""
+
+import email
+import os
+import secrets
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+import pytest
+from werkzeug.security import generate_password_hash
+
+from aip import create_app
+from aip.auth import hash_token
+from aip.db import database
+from aip.models import (ALL_MODELS, Organisation, RoleGrant, User,
+                        UserSession)
+from aip.models.accounts import ACTIVE
+from aip.reference import ensure_lookup_rows, ensure_school_years
+
+PASSWORD = "Correct-Horse-42"
+CURRENT_START_YEAR = 2026
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """Yield the URL of a fresh PostgreSQL database, or None for SQLite."""
+    server_url = os.environ.get("AIP_TEST_DATABASE_URL")
+    if not server_url:
+        yield None
+        return
+    name = f"aip_test_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(server_url)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(server_url)
+    url = urlunsplit(parts._replace(path=f"/{name}"))
+    yield url.replace("postgres://", "postgresql://", 1)
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+def app(tmp_path, postgres_url):
+    database_url = postgres_url or f"sqlite:///{tmp_path / 'aip.sqlite3'}"
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-" + secrets.token_hex(8),
+        "DATABASE_URL": database_url,
+        "OUTBOX_DIR": str(tmp_path / "outbox"),
+        "SERVER_NAME": "aip.test",
+    })
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        if postgres_url:
+            database.drop_tables(ALL_MODELS, cascade=True)
+        database.create_tables(ALL_MODELS)
+        ensure_lookup_rows()
+        ensure_school_years(CURRENT_START_YEAR)
+        database.close()
+    yield app
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """Hold a connection open inside the app context for direct queries."""
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        yield database
+        database.close()
+
+
+def create_organisation(kind, name, parent=None, **fields):
+    return Organisation.create(kind=kind, name=name, parent=parent, **fields)
+
+
+@pytest.fixture
+def orgs(db):
+    """PED, Belen (two schools), Los Lunas (one school) and a state charter."""
+    ped = create_organisation("state", "NEW MEXICO PUBLIC EDUCATION DEPARTMENT")
+    belen = create_organisation("district", "BELEN CONSOLIDATED SCHOOLS",
+                                nces_id="3500180", city="BELEN",
+                                email_domains="belen.k12.nm.us")
+    los_lunas = create_organisation("district", "LOS LUNAS PUBLIC SCHOOLS",
+                                    nces_id="3501440", city="LOS LUNAS")
+    charter = create_organisation("charter", "ESTANCIA VALLEY CLASSICAL ACADEMY",
+                                  nces_id="3500084", city="MORIARTY")
+    return {
+        "ped": ped,
+        "belen": belen,
+        "belen_high": create_organisation(
+            "school", "BELEN HIGH", belen, nces_id="350018000140",
+            lowest_grade="9", highest_grade="12"),
+        "belen_middle": create_organisation(
+            "school", "BELEN MIDDLE", belen, nces_id="350018000141",
+            lowest_grade="7", highest_grade="8"),
+        "los_lunas": los_lunas,
+        "los_lunas_high": create_organisation(
+            "school", "LOS LUNAS HIGH", los_lunas, nces_id="350144000425",
+            lowest_grade="9", highest_grade="12"),
+        "charter": charter,
+        "charter_school": create_organisation(
+            "school", "ESTANCIA VALLEY CLASSICAL ACADEMY", charter,
+            nces_id="350008400842", lowest_grade="Kindergarten",
+            highest_grade="12"),
+    }
+
+
+def create_user(email, organisation=None, role=None, status=ACTIVE,
+                password=PASSWORD, **fields):
+    """Create a user, with one role grant when role is given."""
+    user = User.create(
+        email=email, first_name=fields.pop("first_name", "Test"),
+        last_name=fields.pop("last_name", email.split("@")[0].title()),
+        password_hash=generate_password_hash(password), **fields)
+    if role:
+        RoleGrant.create(user=user, role=role, organisation=organisation,
+                         status=status, domain_verified=True)
+    return user
+
+
+@pytest.fixture
+def users(orgs):
+    return {
+        "ped": create_user("ped@ped.nm.gov", orgs["ped"], "ped"),
+        "belen_district": create_user("district@belen.k12.nm.us",
+                                      orgs["belen"], "district"),
+        "belen_high": create_user("kgarcia@belen.k12.nm.us",
+                                  orgs["belen_high"], "school",
+                                  first_name="Kristin", last_name="Garcia"),
+        "belen_middle": create_user("middle@belen.k12.nm.us",
+                                    orgs["belen_middle"], "school"),
+        "los_lunas_high": create_user("high@llschools.net",
+                                      orgs["los_lunas_high"], "school"),
+    }
+
+
+class AuthActions:
+    """Sign a test client in as a user without the emailed-code steps.
+
+    The accounts tests drive the real sign-in; every other test uses this
+    to start a session row directly and put its token in the cookie.
+    """
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user, role=None):
+        grants = list(user.active_grants())
+        grant = next((g for g in grants if role in (None, g.role)), None)
+        token = secrets.token_urlsafe(32)
+        UserSession.create(token_hash=hash_token(token), user=user,
+                           grant=grant)
+        with self.client.session_transaction() as session:
+            session["_user_id"] = token
+            session["_fresh"] = True
+        return grant
+
+    def logout(self):
+        with self.client.session_transaction() as session:
+            session.clear()
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+def read_outbox(app):
+    """Return the messages in the outbox, oldest first."""
+    folder = Path(app.config["OUTBOX_DIR"])
+    if not folder.exists():
+        return []
+    return [email.message_from_bytes(path.read_bytes())
+            for path in sorted(folder.glob("*.eml"))]
+
+
+@pytest.fixture
+def outbox(app):
+    return lambda: read_outbox(app)
