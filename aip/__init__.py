@@ -7,7 +7,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
-from aip import auth, db, errors, registry
+from aip import auth, db, errors, mail, registry
 from aip.config import Config, load_secret_key
 
 csrf = CSRFProtect()
@@ -30,6 +30,7 @@ def create_app(test_config=None):
     registry.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    mail.init_app(app)
 
     from aip import accounts, admin, home, plans, reports, reviews, ui
     for module in (accounts, home, plans, reviews, reports, admin, ui):

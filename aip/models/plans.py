@@ -154,3 +154,33 @@ class Review(BaseModel):
     decision = CharField(max_length=16)  # approved or returned
     comments = TextField(default="")
     decided_at = DateTimeField(default=utcnow)
+
+
+def plans_visible_to(grant):
+    """Return the plans the active role may read, with their organisation.
+
+    A school coordinator sees its school's plans, a district coordinator
+    its district's plan and those of its schools, PED every plan. Views
+    look plans up through this query, so another organisation's id
+    answers 404.
+    """
+    from aip.models.accounts import DISTRICT_COORDINATOR, PED_COORDINATOR
+
+    query = Plan.select(Plan, Organisation).join(Organisation)
+    if grant.role == PED_COORDINATOR:
+        return query
+    if grant.role == DISTRICT_COORDINATOR:
+        return query.where((Organisation.id == grant.organisation_id)
+                           | (Organisation.parent == grant.organisation_id))
+    return query.where(Organisation.id == grant.organisation_id)
+
+
+def plans_editable_by(grant):
+    """Return the plans the active role writes: its own organisation's."""
+    from aip.models.accounts import PED_COORDINATOR
+
+    if grant.role == PED_COORDINATOR:
+        return Plan.select().where(Plan.id.is_null())
+    return (Plan.select(Plan, Organisation)
+            .join(Organisation)
+            .where(Organisation.id == grant.organisation_id))

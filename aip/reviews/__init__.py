@@ -4,10 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("reviews", __name__, url_prefix="/inbox")
 
-# TODO: placeholder view until the review inboxes are built.
-@bp.get("/")
-def inbox():
-    return "inbox", 501
+from aip.reviews import plan_reviews, registrations  # noqa: E402,F401
 
 
 def init_app(app):

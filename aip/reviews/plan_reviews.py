@@ -1,0 +1,1 @@
+"""Submitted plans awaiting review, and approving or returning one."""
