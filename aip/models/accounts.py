@@ -50,7 +50,7 @@ class User(BaseModel):
 
 
 class RoleGrant(BaseModel):
-    """One role a person holds at one organisation, from request to decision."""
+    """One role of one person at one organisation, from request to decision."""
 
     user = ForeignKeyField(User, backref="grants", on_delete="CASCADE")
     role = CharField(max_length=16)

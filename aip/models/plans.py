@@ -45,7 +45,7 @@ class Plan(BaseModel):
 
 
 class PlanContact(VersionedModel):
-    """The plan's primary contact (manual: School Contact)."""
+    """The plan's primary contact, shown as "School Contact"."""
 
     plan = ForeignKeyField(Plan, backref="contacts", unique=True,
                            on_delete="CASCADE")
