@@ -73,6 +73,15 @@ def queue_code(recipient="kgarcia@belen.k12.nm.us"):
     return queue_mail(recipient, "Your AIP sign-in code", CODE_BODY)
 
 
+def assert_delivered_once(smtp, mail):
+    """Run two due deliveries and check the server got the mail once."""
+    make_due(mail.id)
+    assert deliver_queued() == (1, 0)
+    make_due(mail.id)
+    assert deliver_queued() == (0, 0)
+    assert len(smtp.handler.envelopes) == 1
+
+
 def test_smtp_delivers_recipient_subject_and_text(app, db, smtp):
     smtp.start()
     mail = queue_code()
@@ -141,13 +150,8 @@ def test_recovered_server_gets_mail_once(app, db, smtp):
     mail = queue_code()
     deliver_queued()
     smtp.start()
-    make_due(mail.id)
 
-    assert deliver_queued() == (1, 0)
-    make_due(mail.id)
-    assert deliver_queued() == (0, 0)
-
-    assert len(smtp.handler.envelopes) == 1
+    assert_delivered_once(smtp, mail)
     row = OutgoingMail.get_by_id(mail.id)
     assert row.attempts == 2
     assert row.last_error == ""
@@ -169,11 +173,7 @@ def test_temporary_failure_then_delivery(app, db, smtp, caplog):
     assert f"mail {mail.id} " in caplog.text
 
     smtp.handler.reply = None
-    make_due(mail.id)
-    assert deliver_queued() == (1, 0)
-    make_due(mail.id)
-    assert deliver_queued() == (0, 0)
-    assert len(smtp.handler.envelopes) == 1
+    assert_delivered_once(smtp, mail)
 
 
 def test_attempts_exhausted_marks_failed(app, db, smtp, caplog):
