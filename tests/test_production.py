@@ -169,3 +169,21 @@ def test_csrf_token_works_across_servers(app, users, servers):
 
     assert forged.status == 400
     assert genuine.status != 400
+
+
+@pytest.mark.parametrize("count, expected", [
+    ("", "Flask"),
+    ("1", "ProxyFix"),
+])
+def test_wsgi_trusts_configured_proxies(tmp_path, count, expected):
+    env = dict(os.environ, AIP_ENV="production", AIP_SECRET_KEY="k" * 32,
+               AIP_DATABASE_URL=f"sqlite:///{tmp_path / 'aip.sqlite3'}",
+               AIP_PROXY_COUNT=count)
+    script = ("import wsgi; print(type(getattr(wsgi.app.wsgi_app, "
+              "'__self__', wsgi.app.wsgi_app)).__name__)")
+
+    output = subprocess.run([sys.executable, "-c", script], cwd=ROOT,
+                            env=env, capture_output=True, text=True,
+                            check=True).stdout
+
+    assert output.strip() == expected
