@@ -15,6 +15,7 @@ import email
 import email.policy
 import logging
 import smtplib
+import ssl
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -81,7 +82,9 @@ class SmtpBackend:
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"],
                           timeout=config["SMTP_TIMEOUT_SECONDS"]) as smtp:
             if config["SMTP_STARTTLS"]:
-                smtp.starttls()
+                # smtplib's own default context skips certificate checks.
+                smtp.starttls(context=ssl.create_default_context(
+                    cafile=config.get("SMTP_CA_FILE")))
             if config["SMTP_USERNAME"]:
                 smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
             smtp.send_message(message)

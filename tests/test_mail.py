@@ -3,6 +3,8 @@
 import email
 import email.policy
 import logging
+import ssl
+import subprocess
 from datetime import timedelta
 
 import pytest
@@ -117,6 +119,47 @@ def test_smtp_login_when_username_set(app, db, smtp):
 
     assert deliver_queued() == (1, 0)
     assert logins == [(b"aip", b"relay-secret")]
+
+
+@pytest.fixture
+def certificate(tmp_path):
+    """Make a self-signed certificate for 127.0.0.1 with openssl."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-days", "1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True)
+    return cert, key
+
+
+def start_tls_server(smtp, certificate):
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*certificate)
+    smtp.controller = Controller(smtp.handler, hostname="127.0.0.1",
+                                 port=smtp.port, tls_context=context,
+                                 require_starttls=True)
+    smtp.controller.start()
+
+
+def test_starttls_with_trusted_certificate(app, db, smtp, certificate):
+    start_tls_server(smtp, certificate)
+    app.config.update(SMTP_STARTTLS=True, SMTP_CA_FILE=str(certificate[0]))
+    queue_code()
+
+    assert deliver_queued() == (1, 0)
+    assert len(smtp.handler.envelopes) == 1
+
+
+def test_starttls_rejects_unknown_certificate(app, db, smtp, certificate):
+    start_tls_server(smtp, certificate)
+    app.config.update(SMTP_STARTTLS=True)
+    mail = queue_code()
+
+    assert deliver_queued() == (0, 1)
+    assert smtp.handler.envelopes == []
+    assert "CERTIFICATE_VERIFY_FAILED" in OutgoingMail.get_by_id(
+        mail.id).last_error
 
 
 def test_server_down_keeps_mail_queued(app, db, smtp, caplog):
