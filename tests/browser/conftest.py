@@ -110,10 +110,20 @@ def console_errors():
 
 
 @pytest.fixture
-def page(browser, console_errors):
+def blocked_requests():
+    """URLs the page tried to fetch from hosts other than 127.0.0.1.
+
+    The page fixture fails the test if any are left at the end, so a
+    test that provokes one on purpose clears the list.
+    """
+    return []
+
+
+@pytest.fixture
+def page(browser, console_errors, blocked_requests):
     """Open a page in a new browser context that reaches loopback only."""
     context = browser.new_context()
-    blocked = []
+    blocked = blocked_requests
 
     def only_loopback(route):
         url = route.request.url
