@@ -26,6 +26,7 @@ from pathlib import Path
 import click
 from flask import current_app, g, has_app_context
 from flask.cli import AppGroup
+from peewee import DatabaseError
 
 from aip.db import database
 from aip.models import OutgoingMail, utcnow
@@ -213,6 +214,16 @@ def deliver_after_request(exc):
         logger.exception("delivering mail %s after the request failed", ids)
 
 
+def deliver_with_connection():
+    """Deliver, opening a connection for the call unless one is open."""
+    opened = database.connect(reuse_if_open=True)
+    try:
+        return deliver()
+    finally:
+        if opened:
+            database.close()
+
+
 mail_cli = AppGroup("mail", help="Deliver queued mail and read the outbox.")
 
 
@@ -228,17 +239,22 @@ def send_command(loop, interval, rounds):
     """Deliver the mail that is due; exit 1 if any message failed for good."""
     failed = 0
     count = 0
-    database.connect(reuse_if_open=True)
     while True:
-        report = deliver()
         count += 1
-        failed += len(report.failed)
-        click.echo(f"sent {len(report.sent)}, will retry "
-                   f"{len(report.retrying)}, failed {len(report.failed)}")
+        try:
+            report = deliver_with_connection()
+        except DatabaseError:
+            if not loop:
+                raise
+            # A worker outlives a database restart: retry next round.
+            logger.exception("mail delivery round %s failed", count)
+        else:
+            failed += len(report.failed)
+            click.echo(f"sent {len(report.sent)}, will retry "
+                       f"{len(report.retrying)}, failed {len(report.failed)}")
         if not loop or count == rounds:
             break
         time.sleep(interval)
-    database.close()
     if failed:
         raise click.exceptions.Exit(1)
 

@@ -299,6 +299,32 @@ def test_send_loop_stops_after_rounds(runner, db, outbox):
     assert len(outbox()) == 1
 
 
+def test_send_loop_survives_database_error(runner, db, outbox, monkeypatch,
+                                          caplog):
+    from peewee import OperationalError
+
+    import aip.mail
+    deliver = aip.mail.deliver
+    calls = []
+
+    def deliver_after_outage(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection")
+        return deliver(*args, **kwargs)
+
+    monkeypatch.setattr(aip.mail, "deliver", deliver_after_outage)
+    queue_code()
+
+    result = runner.invoke(args=["mail", "send", "--loop", "--interval",
+                                 "0", "--rounds", "2"])
+
+    assert result.exit_code == 0, result.output
+    assert "mail delivery round 1 failed" in caplog.text
+    assert "sent 1" in result.output
+    assert len(outbox()) == 1
+
+
 def test_outbox_command_prints_newest_messages(runner, db):
     queue_mail("first@belen.k12.nm.us", "First subject", "First body")
     queue_mail("second@belen.k12.nm.us", "Second subject", CODE_BODY)
