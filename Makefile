@@ -5,7 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := aip
 
-.PHONY: run test install install-test clean
+.PHONY: run test test-postgres test-browser ci mail-worker install \
+        install-test clean
 
 run: $(VENV)/.installed
 	$(BIN)/flask aip setup --demo
@@ -13,6 +14,23 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite on PostgreSQL: the fixture creates and drops its own database
+# on the server that PG_URL names.
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+test-postgres: $(VENV)/.installed-test
+	AIP_TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-browser: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+# What CI runs: system packages, PostgreSQL, then both suites.
+ci:
+	bash .ci/run
+
+# Deliver queued mail every 10 seconds, as a production worker does.
+mail-worker: $(VENV)/.installed
+	$(BIN)/flask mail send --loop
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -6,6 +6,7 @@ end, because the server is shared with other runs."""
 import email
 import os
 import secrets
+import socket
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -196,3 +197,16 @@ def read_outbox(app):
 @pytest.fixture
 def outbox(app):
     return lambda: read_outbox(app)
+
+
+def find_free_port():
+    """Return a TCP port on 127.0.0.1 that nothing listens on just now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def free_port():
+    """Return find_free_port, for servers the tests start on loopback."""
+    return find_free_port
