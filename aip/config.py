@@ -70,6 +70,8 @@ class Config:
     SMTP_USERNAME = os.environ.get("AIP_SMTP_USERNAME")
     SMTP_PASSWORD = os.environ.get("AIP_SMTP_PASSWORD")
     SMTP_STARTTLS = _env_bool("AIP_SMTP_STARTTLS", False)
+    # A CA bundle for a relay with a private certificate authority.
+    SMTP_CA_FILE = os.environ.get("AIP_SMTP_CA_FILE")
     SMTP_TIMEOUT_SECONDS = _env_int("AIP_SMTP_TIMEOUT_SECONDS", 10)
     MAIL_MAX_ATTEMPTS = 8
 

@@ -48,3 +48,14 @@ def init_app(app):
 
 def is_sqlite():
     return isinstance(database.obj, SqliteDatabase)
+
+
+def for_update(query):
+    """Return query locking its rows until the transaction ends.
+
+    PostgreSQL needs SELECT ... FOR UPDATE, so that two read-then-write
+    saves of one row run one after the other instead of the later one
+    overwriting the earlier. SQLite has no FOR UPDATE (Peewee 4 raises
+    ValueError for it); there BEGIN IMMEDIATE already serialises writers.
+    """
+    return query if is_sqlite() else query.for_update()

@@ -13,7 +13,7 @@ import threading
 
 import pytest
 
-from aip.db import database, is_sqlite
+from aip.db import database, for_update, is_sqlite
 from aip.models import Plan, PlanContact, SchoolYear, TeamMember
 
 WRITERS = 20
@@ -25,10 +25,7 @@ CONTACT_FIELDS = ("first_name", "last_name", "title", "email", "phone")
 def autosave(model, row_id, field, value, base_version):
     """Save one field the way the autosave view does; return the version."""
     with database.atomic():
-        query = model.select().where(model.id == row_id)
-        if not is_sqlite():
-            query = query.for_update()
-        row = query.get()
+        row = for_update(model.select().where(model.id == row_id)).get()
         row.apply_edit(field, value, base_version)
         row.save()
         return row.version
