@@ -23,6 +23,10 @@ logger = logging.getLogger(__name__)
 
 HISTORY_TABLE = "migratehistory"
 
+# peewee-migrate logs every CREATE TABLE at INFO. One line per migration,
+# logged below, is enough for operators.
+logging.getLogger("peewee_migrate").setLevel(logging.WARNING)
+
 
 def migrations_folder():
     configured = current_app.config.get("MIGRATIONS_DIR")
