@@ -8,10 +8,9 @@ import psycopg2
 import pytest
 from peewee import PostgresqlDatabase, SqliteDatabase
 
-from aip import create_app
 from aip.admin.schema import (HISTORY_TABLE, apply_migrations,
                               make_migration, migrations_folder)
-from aip.db import database, open_database
+from aip.db import database
 from aip.models import ALL_MODELS
 
 SERVER_URL = os.environ.get("AIP_TEST_DATABASE_URL")
@@ -154,24 +153,6 @@ def _copy(source, target):
     for path in source.glob("*.py"):
         (target / path.name).write_text(path.read_text())
     return target
-
-
-@pytest.fixture
-def empty_app(tmp_path, postgres_url):
-    """An app whose database has no tables at all."""
-    url = postgres_url or f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-    db = open_database(url)
-    db.connect()
-    for table in db.get_tables():
-        db.execute_sql(f'DROP TABLE "{table}" CASCADE'
-                       if postgres_url else f'DROP TABLE "{table}"')
-    db.close()
-    app = create_app({"TESTING": True, "SECRET_KEY": "test",
-                      "DATABASE_URL": url,
-                      "OUTBOX_DIR": str(tmp_path / "outbox")})
-    yield app
-    if not database.is_closed():
-        database.close()
 
 
 def test_migrate_command_applies_then_reports_up_to_date(empty_app):
