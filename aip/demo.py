@@ -1,13 +1,14 @@
 """Synthetic attendance figures for demonstrations, in PED's shape.
 
 No public file gives New Mexico's chronic absence by school, student
-group and grade, so the demo makes it up, reproducibly: each school's
-numbers come from a random.Random seeded with its NCES id (and the year),
-so the same database gets the same figures on every run. The figures are
-calibrated to published statewide rates (see TARGET_RATES) and to the
-published pattern: higher for American Indian students, students with
-disabilities, English learners and homeless students, higher in
-kindergarten and high school, lowest in the upper elementary grades.
+group and grade, so the demo generates it. Each school's numbers come
+from a random.Random seeded with its NCES id and the year, so the same
+database gets the same figures on every run.
+
+The figures follow the published statewide rates (see TARGET_RATES) and
+the published pattern: higher for American Indian students, students
+with disabilities, English learners and homeless students, higher in
+kindergarten and high school, and lowest in the upper elementary grades.
 
 Every row is stored with source="synthetic" and must be labelled as
 synthetic demo data wherever it shows.
@@ -34,9 +35,10 @@ TARGET_RATES = {2021: 40.7, 2022: 39.2, 2023: 32.8,
 DECLINE_PER_YEAR = 1.0
 FLOOR_RATE = 20.0
 
-# Relative risk of chronic absence. Race groups and sex partition the
-# students, so their risks shift chronic absence between them; the
-# programs are subsets, so their risks scale the school's rate.
+# (Share of students, relative risk of chronic absence) per group. Sex
+# and race groups partition the students, so their risks move chronic
+# absence between them. Programs are subsets, so their risks scale the
+# school's rate.
 SEX = {"F": (0.485, 0.97), "M": (0.515, 1.03)}
 RACE = {"H": (0.62, 1.02), "C": (0.21, 0.85), "I": (0.105, 1.3),
         "B": (0.02, 1.05), "A": (0.015, 0.6), "P": (0.002, 1.1),
@@ -142,7 +144,7 @@ class Row:
 
 
 class SchoolProfile:
-    """What stays the same about a school from year to year."""
+    """The traits of a school that stay the same from year to year."""
 
     def __init__(self, school, grades, lea_size, tiers):
         key = school.nces_id or f"id{school.id}"

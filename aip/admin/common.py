@@ -27,9 +27,8 @@ def with_database(command):
 def find_organisation(value):
     """Return the organisation whose NCES id, or else database id, is value.
 
-    NCES ids are 7 digits for a local education agency and 12 for a
-    school, so they never collide with the small database ids in
-    practice; the NCES id is tried first all the same.
+    NCES ids have 7 digits (LEA) or 12 (school), far above the database
+    ids in practice. The NCES id is tried first all the same.
     """
     value = value.strip()
     organisation = Organisation.get_or_none(Organisation.nces_id == value)

@@ -11,6 +11,7 @@ from aip.admin.users import create_account, password_errors
 from aip.admin.years import ensure_current_year
 from aip.db import database
 from aip.models import AttendanceFigure, Organisation, User
+from aip.models.accounts import ROLE_NAMES
 from aip.models.organisations import SCHOOL
 from aip.reference import ensure_school_years
 from aip.registry import get_registry
@@ -20,8 +21,8 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 400
 BELEN_NCES_ID = "3500180"
 BELEN_HIGH_NCES_ID = "350018000140"
-# A demo password that meets the default policy. It is printed for
-# anyone who runs the demo, so the accounts refuse to exist in production.
+# A demo password that meets the default policy. The demo commands print
+# it, so they reject a production database.
 DEMO_PASSWORD = "Demo-Attend-2026!"
 DEMO_USERS = (
     ("ped.coordinator@ped.nm.gov", "Patricia", "Romero", "ped", None),
@@ -90,8 +91,8 @@ def _insert(batch):
     """Insert a batch of figure dicts with one multi-row statement.
 
     XXX: the SQL is built here because Peewee's insert_many spends most
-    of its time building a parameter node per value, which made the demo
-    data take half a minute.
+    of its time building a node per value, which made the demo data take
+    about four times as long on SQLite.
     """
     if not batch:
         return 0
@@ -133,10 +134,10 @@ def create_demo_users():
 
 
 def echo_demo_sign_ins():
-    click.echo("Demo sign-ins (each asks for a six-digit code by email):")
-    for email, first, last, role, _ in DEMO_USERS:
-        click.echo(f"  {email:40} {DEMO_PASSWORD}   ({first} {last}, "
-                   f"{role})")
+    click.echo("Demo sign-ins. After the password, sign-in asks for a "
+               "six-digit code sent by email.")
+    for email, _, _, role, _ in DEMO_USERS:
+        click.echo(f"  {email:38} {DEMO_PASSWORD}  {ROLE_NAMES[role]}")
     if current_app.config.get("SMTP_HOST"):
         click.echo(f"Codes are sent through {current_app.config['SMTP_HOST']}.")
     else:
@@ -152,7 +153,12 @@ def echo_demo_sign_ins():
                    "generate them again (after adding or closing schools).")
 @with_database
 def demo_data_command(replace):
-    """Generate synthetic attendance figures for every open school and LEA."""
+    """Generate synthetic attendance figures.
+
+    Every open school and LEA gets figures for the current school year
+    (80-day period) and the two before (end of year), unless it has
+    figures for that year already.
+    """
     reject_production()
     added = create_demo_figures(replace)
     if added:
@@ -167,7 +173,7 @@ def demo_data_command(replace):
 @click.command("seed-demo-users")
 @with_database
 def seed_demo_users_command():
-    """Create the demo PED, district and school coordinators."""
+    """Create the demo coordinator accounts."""
     reject_production()
     created = create_demo_users()
     click.echo(f"Created {len(created)} demo accounts."

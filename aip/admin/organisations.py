@@ -43,7 +43,7 @@ GRADE_SPELLINGS = {
                    "SCHOOL FOR THE DEAF) and their schools, as districts.")
 @with_database
 def load_reference_command(leas_path, schools_path, include_state_agencies):
-    """Load PED, the districts, state charters and their schools.
+    """Load PED, districts, state charters and schools.
 
     Rows match existing organisations on NCES id, so running it again
     updates names, cities and grade spans and never duplicates. Bureau of
@@ -92,7 +92,7 @@ def echo_report(report, leas_path, schools_path):
                    "instead of a district.")
 @with_database
 def add_district_command(name, nces_id, city, charter):
-    """Add a district, or with --charter a state charter, by NCES LEA id."""
+    """Add a district, or a state charter with --charter."""
     if not reference_data.LEA_ID.fullmatch(nces_id):
         raise click.ClickException(
             f"Invalid NCES LEA id {nces_id!r}: expected 7 digits starting "
@@ -116,7 +116,10 @@ def add_district_command(name, nces_id, city, charter):
               help="City of the school (default: the LEA's city).")
 @with_database
 def add_school_command(lea, name, nces_id, grades, city):
-    """Add a school to a district or charter given by NCES id or id."""
+    """Add a school to a district or charter.
+
+    LEA is the NCES id or database id of the district or charter.
+    """
     parent = find_organisation(lea)
     if not parent.is_lea:
         raise click.ClickException(
@@ -181,7 +184,7 @@ def _name(name):
 @click.argument("new_name")
 @with_database
 def rename_command(organisation, new_name):
-    """Rename an organisation given by NCES id or id."""
+    """Rename an organisation, given by NCES id or id."""
     org = find_organisation(organisation)
     old_name = org.name
     org.name = _name(new_name)
@@ -196,9 +199,10 @@ def rename_command(organisation, new_name):
               help="Date it closed, as YYYY-MM-DD (default: today).")
 @with_database
 def close_command(organisation, closed_on):
-    """Close an organisation: it leaves the registration lists, keeps its plans.
+    """Close an organisation; its plans are kept.
 
-    Closing a district or charter closes its open schools too.
+    A closed organisation leaves the registration lists. Closing a
+    district or charter closes its open schools too.
     """
     org = find_organisation(organisation)
     if org.kind == STATE:
@@ -222,7 +226,10 @@ def close_command(organisation, closed_on):
 @click.argument("organisation")
 @with_database
 def reopen_command(organisation):
-    """Reopen a closed organisation, with the schools closed alongside it."""
+    """Reopen a closed organisation.
+
+    Schools closed on the same day as their district reopen with it.
+    """
     org = find_organisation(organisation)
     if org.closed_on is None:
         raise click.ClickException(f"{describe(org)} is not closed.")
@@ -248,12 +255,15 @@ def reopen_command(organisation):
                    "register (unverified).")
 @with_database
 def set_domains_command(organisation, domains, clear):
-    """Set the email domains whose registrations count as verified."""
+    """Set the verified email domains of an LEA.
+
+    Registrations from these domains are marked verified for approvers.
+    """
     org = find_organisation(organisation)
     if org.kind == SCHOOL:
+        district = org.parent.name if org.parent_id else "its district"
         raise click.ClickException(
-            f"{org.name} is a school: set the domains on its district "
-            f"{org.parent.name if org.parent_id else ''}.".replace(" .", "."))
+            f"{org.name} is a school: set the domains on {district}.")
     if clear == bool(domains):
         raise click.ClickException(
             "Give one or more domains, such as belen.k12.nm.us, or --clear.")

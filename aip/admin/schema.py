@@ -138,7 +138,7 @@ def migrate_command(fake):
                    "migration that creates the whole schema.")
 @with_appcontext
 def make_migration_command(name, from_scratch):
-    """Write a migration from the changes to the models since the last one."""
+    """Write a migration from the changed models."""
     if not re.fullmatch(r"[a-z0-9_]+", name):
         raise click.ClickException(
             f"Invalid migration name {name!r}: use lower-case letters, "
@@ -154,7 +154,7 @@ def make_migration_command(name, from_scratch):
 @click.command("create-tables")
 @with_database
 def create_tables_command():
-    """Create any missing tables from the models, without migrations."""
+    """Create missing tables without migrations."""
     database.create_tables(ALL_MODELS)
     click.echo(f"Created or found {len(ALL_MODELS)} tables. "
                "Use `flask aip migrate` for a database you keep.")

@@ -23,7 +23,12 @@ logger = logging.getLogger(__name__)
                    "accounts (refused in production).")
 @with_database
 def setup_command(with_demo):
-    """Migrate the database and load what the app needs; safe to rerun."""
+    """Migrate and load what the app needs.
+
+    Safe to rerun: it applies only pending migrations, loads reference
+    data only into a database without organisations, and with --demo
+    adds figures only when there are none and only missing accounts.
+    """
     if with_demo:
         demo.reject_production()
     for name in apply_migrations():

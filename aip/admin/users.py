@@ -55,7 +55,7 @@ def create_account(email, first_name, last_name, role, organisation,
                    password=None):
     """Create an active user with one active role; return the user.
 
-    Without a password the account gets a random one that nobody knows,
+    Without a password the account gets a random one that is never shown,
     so its owner sets theirs through the password reset page.
     """
     user = User(email=email, first_name=first_name, last_name=last_name)
@@ -113,7 +113,11 @@ def role_organisation(role, value):
 @with_database
 def create_user_command(email, first_name, last_name, role, organisation,
                         set_password):
-    """Create an active account with one role, without an approval step."""
+    """Create an active account with one role.
+
+    The account needs no approval. Without --set-password, its owner
+    chooses a password through the password reset page.
+    """
     email = clean_email(email)
     organisation = role_organisation(role, organisation)
     password = None
@@ -143,7 +147,7 @@ def create_user_command(email, first_name, last_name, role, organisation,
                    "expires).")
 @with_database
 def post_announcement_command(title, body, expires):
-    """Post a PED announcement that every coordinator sees on the home page."""
+    """Post an announcement to every coordinator."""
     title, body = title.strip(), body.strip()
     if not title or not body:
         raise click.ClickException("Missing title or body: give both.")

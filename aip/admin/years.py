@@ -58,7 +58,12 @@ def ensure_current_year():
 @click.argument("year", required=False)
 @with_database
 def current_year_command(year):
-    """Show the current school year, or set it, such as 2026-27."""
+    """Show or set the current school year.
+
+    YEAR is a name such as 2026-27. Without it, the command shows the
+    current year and the one today's date falls in (July 1 to June 30,
+    Mountain time).
+    """
     if year is None:
         current = current_school_year()
         today = school_year_name(school_start_year(mountain_today()))
