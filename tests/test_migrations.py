@@ -6,7 +6,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import pytest
-from peewee import PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseError, PostgresqlDatabase, SqliteDatabase
 
 from aip.admin.schema import (HISTORY_TABLE, apply_migrations,
                               make_migration, migrations_folder)
@@ -205,3 +205,34 @@ def test_make_migration_rejects_bad_name(runner):
 
     assert result.exit_code == 1
     assert "Invalid migration name 'Add Notes'" in result.output
+
+
+FAILING_MIGRATION = '''
+import peewee as pw
+
+
+def migrate(migrator, database, *, fake=False):
+    @migrator.create_model
+    class Half(pw.Model):
+        id = pw.AutoField()
+
+        class Meta:
+            table_name = "half"
+
+    migrator.sql("SELECT no_such_column FROM half")
+'''
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_failed_migration_leaves_no_trace(make_database, tmp_path, engine):
+    db = make_database(engine)
+    folder = tmp_path / "failing"
+    folder.mkdir()
+    (folder / "001_failing.py").write_text(FAILING_MIGRATION)
+
+    with pytest.raises(DatabaseError, match="no_such_column"):
+        apply_migrations(db, folder)
+
+    assert "half" not in db.get_tables()
+    history = db.execute_sql(f"SELECT COUNT(*) FROM {HISTORY_TABLE}")
+    assert history.fetchone()[0] == 0

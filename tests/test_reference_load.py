@@ -167,3 +167,29 @@ def test_load_reference_rejects_missing_file(runner, tmp_path):
 
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_load_reference_stores_state_code_column(runner, db, tmp_path):
+    leas = write(tmp_path / "leas.csv", LEA_HEADER + ",state_code",
+                 [LEAS[0] + ",005"])
+    schools = write(tmp_path / "schools.csv", SCHOOL_HEADER + ",state_code",
+                    [SCHOOLS[0] + ",005001"])
+
+    result = load(runner, ["--leas", str(leas), "--schools", str(schools)])
+
+    assert result.exit_code == 0, result.output
+    assert Organisation.get(Organisation.nces_id == "3500180").state_code \
+        == "005"
+    assert Organisation.get(
+        Organisation.nces_id == "350018000140").state_code == "005001"
+
+
+def test_load_reference_without_state_code_leaves_it(runner, db, files):
+    load(runner, files())
+    Organisation.update(state_code="005").where(
+        Organisation.nces_id == "3500180").execute()
+
+    load(runner, files())
+
+    assert Organisation.get(Organisation.nces_id == "3500180").state_code \
+        == "005"
