@@ -236,3 +236,33 @@ def test_failed_migration_leaves_no_trace(make_database, tmp_path, engine):
     assert "half" not in db.get_tables()
     history = db.execute_sql(f"SELECT COUNT(*) FROM {HISTORY_TABLE}")
     assert history.fetchone()[0] == 0
+
+
+@pytest.fixture
+def organisation_notes():
+    """Add a notes field to Organisation for one test, as a developer would."""
+    from peewee import TextField
+
+    from aip.models import Organisation
+
+    Organisation._meta.add_field("notes", TextField(default=""))
+    yield
+    Organisation._meta.remove_field("notes")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_make_migration_follows_model_change(app, make_database, tmp_path,
+                                             organisation_notes, engine):
+    with app.app_context():
+        folder = _copy(migrations_folder(), tmp_path / "copy")
+        path = make_migration("add_notes", folder=folder)
+    migrated = make_database(engine)
+    modelled = make_database(engine)
+
+    apply_migrations(migrated, folder)
+    database.initialize(modelled)
+    modelled.create_tables(ALL_MODELS)
+
+    assert path.name == "002_add_notes.py"
+    assert "notes=pw.TextField(default='')" in path.read_text()
+    assert describe_schema(migrated) == describe_schema(modelled)
