@@ -49,7 +49,7 @@ def load_reference_command(leas_path, schools_path, include_state_agencies):
     updates names, cities and grade spans and never duplicates. Bureau of
     Indian Education schools are federal and never loaded. State-supported
     agencies are skipped unless --include-state-agencies is given, because
-    they are not districts or charters that write attendance plans.
+    AIP's plans come from districts and state charters.
     """
     leas_path = leas_path or reference_data.shipped_file(
         reference_data.LEAS_FILE)
@@ -184,7 +184,11 @@ def _name(name):
 @click.argument("new_name")
 @with_database
 def rename_command(organisation, new_name):
-    """Rename an organisation, given by NCES id or id."""
+    """Rename an organisation, given by NCES id or id.
+
+    load-reference sets names back to the file's, so after a rename load
+    only a file that has the new name.
+    """
     org = find_organisation(organisation)
     old_name = org.name
     org.name = _name(new_name)
