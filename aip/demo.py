@@ -11,7 +11,8 @@ with disabilities, English learners and homeless students, higher in
 kindergarten and high school, and lowest in the upper elementary grades.
 
 Every row is stored with source="synthetic" and must be labelled as
-synthetic demo data wherever it shows.
+synthetic demo data wherever it shows. The whole-school row (group and
+grade empty) is the "ALL" group's row, so no separate ALL row is stored.
 """
 
 import math

@@ -103,7 +103,10 @@ def test_setup_again_changes_nothing(full_app, full):
 
 
 def school_rates():
-    """Return {(year, group, grade): [chronic, enrollment]} over schools."""
+    """Return rates (%) and [chronic, enrollment] sums over every school.
+
+    Both are keyed by (year, group code, grade code).
+    """
     groups = {group.id: group.code for group in StudentGroup.select()}
     grades = {grade.id: grade.code for grade in GradeLevel.select()}
     years = {year.id: year.name for year in SchoolYear.select()}
