@@ -210,3 +210,25 @@ def find_free_port():
 def free_port():
     """Return find_free_port, for servers the tests start on loopback."""
     return find_free_port
+
+
+# Admin commands: an app whose database is empty, for migrate and setup.
+
+@pytest.fixture
+def empty_app(tmp_path, postgres_url):
+    """Yield an app whose database has no tables at all."""
+    from aip.db import open_database
+
+    url = postgres_url or f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    db = open_database(url)
+    db.connect()
+    for table in db.get_tables():
+        db.execute_sql(f'DROP TABLE "{table}" CASCADE'
+                       if postgres_url else f'DROP TABLE "{table}"')
+    db.close()
+    app = create_app({"TESTING": True, "SECRET_KEY": "test",
+                      "DATABASE_URL": url,
+                      "OUTBOX_DIR": str(tmp_path / "outbox")})
+    yield app
+    if not database.is_closed():
+        database.close()

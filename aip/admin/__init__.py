@@ -1,20 +1,14 @@
-"""Administrator commands run with `flask`."""
+"""Administrator commands run with `flask aip`."""
 
-import click
 from flask.cli import AppGroup
 
-from aip.db import database
-from aip.models import ALL_MODELS
+from aip.admin import demo, organisations, schema, setup, users, years
 
 aip_cli = AppGroup("aip", help="Administer AIP: schema, data and users.")
 
-
-@aip_cli.command("create-tables")
-def create_tables_command():
-    """Create any missing tables from the models."""
-    database.connect(reuse_if_open=True)
-    database.create_tables(ALL_MODELS)
-    click.echo(f"Created or found {len(ALL_MODELS)} tables.")
+for module in (setup, schema, organisations, users, years, demo):
+    for command in module.COMMANDS:
+        aip_cli.add_command(command)
 
 
 def init_app(app):
