@@ -37,9 +37,11 @@ def print_view(plan_id):
     return print_page(plan, sections)
 
 
-@bp.get("/<int:plan_id>/plan.pdf")
+# The endpoint is reports.pdf; the function has another name so that it
+# does not hide the aip.reports.pdf module.
+@bp.get("/<int:plan_id>/plan.pdf", endpoint="pdf")
 @role_required()
-def pdf(plan_id):
+def download_pdf(plan_id):
     plan = visible_plan_or_404(plan_id)
     try:
         sections = parse_sections(request.args)
