@@ -13,6 +13,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import JOIN, IntegrityError, fn
 from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from aip.auth import current_grant, role_required
@@ -104,7 +105,8 @@ def latest_submissions(plan, count=2):
 class DecisionForm(FlaskForm):
     decision = RadioField(
         "Decision",
-        choices=[(APPROVED, "Approve"), (RETURNED, "Return for changes")],
+        choices=[SelectChoice(APPROVED, "Approve"),
+                 SelectChoice(RETURNED, "Return for changes")],
         validators=[InputRequired("Choose Approve or Return for changes.")])
     comments = TextAreaField(
         "Comments for the coordinators",
