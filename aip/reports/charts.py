@@ -36,7 +36,7 @@ class Chart:
 
 
 def rate_chart(rows):
-    """Lay out history and target bars for target rows; None if no rows."""
+    """Lay out history and target bars for target rows, or return None."""
     if not rows:
         return None
     years = [year for year, _ in rows[0].history]

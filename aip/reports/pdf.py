@@ -20,8 +20,10 @@ logger = logging.getLogger(__name__)
 # domain never resolves, so no request could reach a real host.
 BASE_URL = "https://aip.invalid/"
 
-# Bump when print.html or print.css changes what a cached PDF shows.
+# Bump when print.html changes what a cached PDF shows. The key covers
+# the rendered body and the print stylesheet by their content.
 TEMPLATE_VERSION = "1"
+STYLESHEET = "print.css"
 
 
 class FetchRejected(ValueError):
@@ -29,9 +31,9 @@ class FetchRejected(ValueError):
 
 
 class StaticFetcher(URLFetcher):
-    """Load the app's static files from disk and data: URLs; reject the rest.
+    """Load the app's static files from disk and data: URLs, and no others.
 
-    WeasyPrint catches the FetchRejected error, logs a warning and renders
+    Any other URL raises FetchRejected. WeasyPrint catches the FetchRejected error, logs a warning and renders
     the document without that resource.
     """
 
@@ -44,12 +46,14 @@ class StaticFetcher(URLFetcher):
         if url.startswith("data:"):
             return super().fetch(url, headers)
         if not url.startswith(self.static_url):
-            raise FetchRejected(f"URL not allowed in a PDF: {url[:200]}")
+            raise FetchRejected(
+                f"rejected URL in a PDF: {url[:200]} (only the app's static "
+                "files and data: URLs load)")
         relative = unquote(urlsplit(url).path[len(urlsplit(
             self.static_url).path):])
         path = safe_join(self.static_folder, relative)
         if path is None or not os.path.isfile(path):
-            raise FetchRejected(f"no such static file: {relative[:200]}")
+            raise FetchRejected(f"static file not found: {relative[:200]}")
         mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
         return URLFetcherResponse(url, Path(path).read_bytes(),
                                   {"Content-Type": mimetype})
@@ -79,8 +83,9 @@ def cache_key(plan, sections, body):
     key changes with any edit, including new attendance figures.
     """
     digest = hashlib.sha256()
-    for part in (TEMPLATE_VERSION, plan.id, plan.status, plan.updated_at,
-                 ",".join(sections), body):
+    stylesheet = Path(current_app.static_folder, STYLESHEET).read_bytes()
+    for part in (TEMPLATE_VERSION, stylesheet, plan.id, plan.status,
+                 plan.updated_at, ",".join(sections), body):
         digest.update(str(part).encode())
         digest.update(b"\0")
     return digest.hexdigest()
@@ -110,5 +115,5 @@ def cached_pdf(plan, sections, body, render_page):
         file.write(data)
     os.replace(temporary, path)
     logger.info("plan %s PDF rendered, %s bytes", plan.id, len(data))
-    # TODO: prune old cache files; each edit leaves one PDF behind.
+    # TODO: prune old cache files, because each edit leaves a PDF behind.
     return data

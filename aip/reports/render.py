@@ -24,7 +24,7 @@ class SectionError(ValueError):
 
 
 def parse_sections(args):
-    """Return the sections a request asks for; every section by default.
+    """Return the sections a request names, or every section if none.
 
     A custom report form sends report=custom with one sections= value per
     ticked box, so an empty choice is an error and not the full report.

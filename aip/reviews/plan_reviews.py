@@ -2,7 +2,7 @@
 
 A district coordinator reviews its schools' plans. PED reviews district
 plans, state charters' plans, and the plans of schools whose district
-has no active district coordinator; PED may also open and decide any
+has no active district coordinator. PED may also open and decide any
 submitted plan. The first decision on a submission closes its round.
 """
 
@@ -123,6 +123,10 @@ class DecisionRejected(Exception):
     """A decision that the plan's state does not allow."""
 
 
+DECIDED_MEANWHILE = ("Another reviewer decided this round a moment ago. "
+                     "Reload the page to see the decision.")
+
+
 def plan_coordinators(plan):
     """Return the users with an active coordinator role at the plan's
     organisation: its school coordinators, or for a district plan its
@@ -138,7 +142,7 @@ def plan_coordinators(plan):
 
 
 def record_decision(plan, reviewer, decision, comments):
-    """Approve or return a submitted plan; return the Review.
+    """Approve or return a submitted plan and return the new Review.
 
     Raises DecisionRejected when the plan is not submitted or its round
     already has a decision. The unique Review per submission settles a
@@ -148,9 +152,7 @@ def record_decision(plan, reviewer, decision, comments):
         with database.atomic():
             return _record_decision(plan, reviewer, decision, comments)
     except IntegrityError:
-        raise DecisionRejected(
-            "Another reviewer decided this round a moment ago. Reload the "
-            "page to see the decision.") from None
+        raise DecisionRejected(DECIDED_MEANWHILE) from None
 
 
 def _record_decision(plan, reviewer, decision, comments):
@@ -175,7 +177,7 @@ def _record_decision(plan, reviewer, decision, comments):
                .where((Plan.id == plan.id) & (Plan.status == SUBMITTED))
                .execute())
     if not changed:
-        raise IntegrityError("plan left the submitted status")
+        raise DecisionRejected(DECIDED_MEANWHILE)  # rolls the Review back
     AuditEvent.create(
         actor=reviewer, action=f"plan.{decision}", subject=f"plan:{plan.id}",
         detail=(f"submission:{latest.id} round:{latest.round} "
@@ -252,6 +254,8 @@ def decide_plan(plan_id):
         review = record_decision(plan, current_user.user, form.decision.data,
                                  form.comments.data.strip())
     except DecisionRejected as error:
+        logger.info("decision on plan %s by user %s rejected: %s", plan.id,
+                    current_user.user.id, error)
         return render_review(plan, form, 409, rejection=str(error))
     outcome = "approved" if review.decision == APPROVED else "returned"
     flash(f"{plan.organisation.name}: plan {outcome}. The coordinators "
