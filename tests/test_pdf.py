@@ -1,6 +1,7 @@
 """The PDF: its text, paper, marks, the locked fetcher and the cache."""
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -53,8 +54,19 @@ def test_pdf_marks_every_page_draft(client, auth, users, filled_plan):
     texts = page_texts(reader)
     assert len(texts) > 1
     for number, text in enumerate(texts, start=1):
+        footer = " ".join(text.split())
         assert "DRAFT" in text, f"page {number}"
-        assert f"Page {number} of {len(texts)}" in text
+        assert f"Page {number} of {len(texts)}" in footer
+        assert "Attendance Improvement Plan — BELEN HIGH" in footer
+
+
+def test_pdf_prints_mountain_time(client, auth, users, filled_plan):
+    auth.login(users["belen_high"])
+
+    _, reader = get_pdf(client, filled_plan)
+
+    assert re.search(r"Printed \w+ \d+, \d{4} \d+:\d\d [AP]M M[SD]T",
+                     whole_text(reader))
 
 
 def test_approved_pdf_has_no_draft(client, auth, users, filled_plan):

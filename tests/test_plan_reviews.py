@@ -281,6 +281,17 @@ def test_draft_plan_cannot_be_decided(client, auth, users, filled_plan,
     assert Plan.get_by_id(filled_plan.id).status == DRAFT
 
 
+def test_decision_must_be_chosen(client, auth, users, submitted, csrf_off):
+    auth.login(users["belen_district"])
+
+    response, page = decide(client, submitted, "")
+
+    assert response.status_code == 400
+    assert "Choose Approve or Return" in page.find(
+        id="decision-error").get_text()
+    assert Plan.get_by_id(submitted.id).status == SUBMITTED
+
+
 def test_ped_returns_school_plan(client, auth, users, submitted, csrf_off):
     auth.login(users["ped"])
 

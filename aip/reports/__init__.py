@@ -53,6 +53,7 @@ def download_pdf(plan_id):
                       lambda: render_page(plan, body, sections, for_pdf=True))
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{pdf_filename(plan)}"',
+        "Cache-Control": "private, no-cache",
     })
 
 
