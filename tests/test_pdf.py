@@ -12,6 +12,13 @@ from aip.reports import pdf as pdf_module
 from aip.reports.pdf import FetchRejected, StaticFetcher
 
 
+@pytest.fixture(autouse=True)
+def pdf_cache(app, tmp_path):
+    """Keep each test's cached PDFs in its own folder."""
+    app.config["PDF_CACHE_DIR"] = str(tmp_path / "pdf-cache")
+    return tmp_path / "pdf-cache"
+
+
 def get_pdf(client, plan, **params):
     response = client.get(f"/plans/{plan.id}/plan.pdf", query_string=params)
     assert response.status_code == 200, response.data[:300]
@@ -165,6 +172,22 @@ def test_fetcher_is_a_weasyprint_url_fetcher(fetcher):
     assert isinstance(fetcher, URLFetcher)
 
 
+def test_rejected_resources_are_skipped(app, caplog):
+    html = ('<link rel="stylesheet" href="file:///etc/passwd">'
+            '<img src="http://127.0.0.1:9/x" alt="remote">'
+            '<img src="/static/../../config.py" alt="outside">'
+            '<p>Still rendered</p>')
+
+    with app.test_request_context(), caplog.at_level("ERROR", "weasyprint"):
+        data = pdf_module.write_pdf(html)
+
+    assert "Still rendered" in whole_text(PdfReader(io.BytesIO(data)))
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "file:///etc/passwd" in logged
+    assert "http://127.0.0.1:9/x" in logged
+    assert "FetchRejected" in logged
+
+
 def test_markup_in_plan_is_not_fetched(client, auth, users, filled_plan,
                                        monkeypatch):
     Strategy.update(name='<img src="http://127.0.0.1:9/x">').execute()
@@ -198,7 +221,7 @@ def render_count(monkeypatch):
 
 
 def test_unchanged_plan_served_from_cache(client, auth, users, filled_plan,
-                                          render_count):
+                                          render_count, pdf_cache):
     auth.login(users["belen_high"])
 
     first, _ = get_pdf(client, filled_plan)
@@ -206,6 +229,7 @@ def test_unchanged_plan_served_from_cache(client, auth, users, filled_plan,
 
     assert len(render_count) == 1
     assert second.data == first.data
+    assert len(list(pdf_cache.glob(f"plan-{filled_plan.id}-*.pdf"))) == 1
 
 
 def test_edit_invalidates_cache(client, auth, users, filled_plan,
