@@ -5,11 +5,13 @@ import re
 
 import pytest
 from pypdf import PdfReader
+from weasyprint.urls import URLFetcher
 
 from aip.models import Plan, Strategy, utcnow
 from aip.models.plans import APPROVED, SUBMITTED
 from aip.reports import pdf as pdf_module
 from aip.reports.pdf import FetchRejected, StaticFetcher
+from conftest import create_filled_plan
 
 
 @pytest.fixture(autouse=True)
@@ -97,7 +99,6 @@ def test_pdf_pages_are_us_letter(client, auth, users, filled_plan):
 
 
 def test_real_figures_have_no_synthetic_label(client, auth, users, orgs):
-    from conftest import create_filled_plan
     plan = create_filled_plan(orgs["belen_high"], synthetic=False)
     auth.login(users["belen_high"])
 
@@ -167,7 +168,6 @@ def test_fetcher_serves_data_url(fetcher):
 
 
 def test_fetcher_is_a_weasyprint_url_fetcher(fetcher):
-    from weasyprint.urls import URLFetcher
     assert isinstance(fetcher, StaticFetcher)
     assert isinstance(fetcher, URLFetcher)
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import render_template
 
 from aip.mail import deliver_queued
 from aip.models import (AuditEvent, Plan, PlanContact, Review, RoleGrant,
@@ -14,7 +15,7 @@ from aip.models.plans import APPROVED, DRAFT, RETURNED, SUBMITTED
 from aip.plans.document import plan_snapshot
 from aip.reports.snapshots import snapshot_changes
 from aip.reviews.plan_reviews import plan_queue
-from conftest import create_filled_plan, create_user
+from conftest import create_user
 
 
 def submit(plan, user, when=None):
@@ -94,7 +95,6 @@ def test_school_coordinator_has_no_queue(users, submitted):
 
 def test_queue_fragment_links_to_review(app, users, submitted):
     with app.test_request_context():
-        from flask import render_template
         html = render_template(
             "reviews/_plan_queue.html",
             plan_queue=plan_queue(grant_of(users["belen_district"])))

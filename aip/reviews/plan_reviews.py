@@ -115,8 +115,8 @@ class DecisionForm(FlaskForm):
 
     def validate_comments(self, field):
         if self.decision.data == RETURNED and not field.data.strip():
-            raise ValidationError("Write what the coordinators should change "
-                             "before returning the plan.")
+            raise ValidationError("Write what the coordinators should "
+                                  "change before returning the plan.")
 
 
 class DecisionRejected(Exception):
@@ -128,9 +128,12 @@ DECIDED_MEANWHILE = ("Another reviewer decided this round a moment ago. "
 
 
 def plan_coordinators(plan):
-    """Return the users with an active coordinator role at the plan's
-    organisation: its school coordinators, or for a district plan its
-    district coordinators."""
+    """Return the users who hold an active coordinator role at the plan's
+    organisation.
+
+    These are its school coordinators, or its district coordinators for a
+    district plan.
+    """
     return list(User.select()
                 .join(RoleGrant, on=(RoleGrant.user == User.id))
                 .where((RoleGrant.organisation == plan.organisation_id)
