@@ -250,3 +250,71 @@ def empty_app(tmp_path, postgres_url):
     yield app
     if not database.is_closed():
         database.close()
+
+def create_filled_plan(school, strategies_per_tier=2, steps=3,
+                       synthetic=True):
+    """Create a plan with every section entered and attendance figures.
+
+    Used by the print, PDF and review tests; figures are labelled
+    synthetic unless synthetic is False.
+    """
+    from decimal import Decimal
+
+    from aip.models import (ActionStep, AttendanceFigure, Plan, PlanContact,
+                            ProgressUpdate, RootCause, SchoolYear, Strategy,
+                            StudentGroup, Target, TeamMember)
+    from aip.reference import grades_offered
+
+    year = SchoolYear.current()
+    years = [year] + year.previous(2)
+    plan = Plan.create(organisation=school, school_year=year)
+    groups = list(StudentGroup.select()
+                  .where(StudentGroup.code.in_(["ALL", "ED", "SD", "H"])))
+    source = "synthetic" if synthetic else "import"
+    for index, group in enumerate(groups):
+        for age, past in enumerate(years):
+            AttendanceFigure.create(
+                organisation=school, school_year=past, group=group,
+                enrollment=400 - 50 * index,
+                chronic_absence_rate=Decimal(30 + index * 4 + age * 2),
+                source=source)
+        Target.create(plan=plan, group=group,
+                      target_rate=Decimal(25 + index * 3))
+    for grade in grades_offered(school):
+        Target.create(plan=plan, grade=grade, target_rate=Decimal("22.5"))
+    PlanContact.create(plan=plan, first_name="Kristin", last_name="Garcia",
+                       title="Assistant principal",
+                       email="kgarcia@belen.k12.nm.us", phone="505-555-0142")
+    for position, name in enumerate(("Sarah Kim", "Luis Baca")):
+        first, last = name.split()
+        TeamMember.create(plan=plan, first_name=first, last_name=last,
+                          title="Nurse" if position == 0 else "Counselor",
+                          position=position)
+    RootCause.create(plan=plan, category="barriers",
+                     finding="Students lack transport in winter.",
+                     evidence_data=True, evidence_surveys=True)
+    for tier in (1, 2, 3, 4):
+        for number in range(strategies_per_tier):
+            strategy = Strategy.create(
+                plan=plan, tier=tier, position=number,
+                name=f"Tier {tier} strategy {number + 1}",
+                description="Call families after each absence. " * 4,
+                rationale="Early contact lowers chronic absence. " * 3,
+                measure="Share of absences followed up within a day.",
+                collection_method="Attendance office log",
+                collection_frequency="Weekly")
+            for step in range(steps):
+                ActionStep.create(
+                    strategy=strategy, position=step,
+                    activity=f"Coordinate with local clinics, step {step + 1}",
+                    responsible="Nurse: Sarah Kim",
+                    resources="Memorandum of Understanding with Clinic X",
+                    timeline="Sign MOU by September 1")
+    ProgressUpdate.create(plan=plan, period="80day",
+                          reflection="Home visits helped ninth graders.")
+    return plan
+
+
+@pytest.fixture
+def filled_plan(orgs):
+    return create_filled_plan(orgs["belen_high"])

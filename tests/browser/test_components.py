@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness import assert_accessible
+from tests.browser.harness import assert_accessible
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ import pytest
 
 from aip.db import database
 from aip.mail import deliver_queued, queue_mail
-from harness import newest_signin_code
+from tests.browser.harness import newest_signin_code
 
 
 def send_code(live_server, recipient, code):
