@@ -1,1 +1,148 @@
-// AIP client behaviour; the autosave client is added with the plan editor.
+// AIP client behaviour: the autosave client of the plan editor.
+//
+// Inputs marked data-autosave post themselves through htmx. The server
+// answers 200 (saved), 409 (conflict, or plan locked) or 422 (invalid)
+// with a fragment for the field's status element and the AIP-Autosave
+// header. Anything else (no network, 5xx, an expired session's redirect
+// to the sign-in page, a 400 from a stale CSRF token) leaves the typed
+// text in place, says so beside the field and retries with back-off.
+(function () {
+  "use strict";
+
+  var RETRY_DELAYS = [2000, 5000, 15000, 30000, 60000];
+  var pending = new Set();
+  var failed = new Map(); // element -> {attempt, timer}
+
+  document.documentElement.classList.add("js");
+
+  function isAutosave(elt) {
+    return elt && elt.hasAttribute && elt.hasAttribute("data-autosave");
+  }
+
+  function statusFor(elt) {
+    return document.getElementById(elt.id + "-status");
+  }
+
+  function say(elt, text, kind) {
+    var status = statusFor(elt);
+    if (!status) return;
+    var line = document.createElement("span");
+    line.className = "save-status " + kind;
+    line.textContent = text;
+    status.replaceChildren(line);
+  }
+
+  function reasonFor(xhr) {
+    if (!xhr || xhr.status === 0) return "the server cannot be reached.";
+    if (xhr.status === 401 || xhr.status === 403 ||
+        !xhr.getResponseHeader("AIP-Autosave")) {
+      return "your session has ended. Sign in again in another tab.";
+    }
+    if (xhr.status === 400) {
+      return "the page's security token is out of date. Reload the page " +
+        "after copying your text.";
+    }
+    if (xhr.status === 404) return "this row no longer exists.";
+    return "the server failed to save it (error " + xhr.status + ").";
+  }
+
+  function retry(elt) {
+    var entry = failed.get(elt);
+    if (!entry || !elt.isConnected) {
+      failed.delete(elt);
+      return;
+    }
+    clearTimeout(entry.timer);
+    entry.timer = null;
+    htmx.trigger(elt, "change");
+  }
+
+  function fail(elt, xhr) {
+    var entry = failed.get(elt) || {attempt: 0, timer: null};
+    var delay = RETRY_DELAYS[Math.min(entry.attempt, RETRY_DELAYS.length - 1)];
+    entry.attempt += 1;
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(function () { retry(elt); }, delay);
+    failed.set(elt, entry);
+    say(elt, "Not saved: " + reasonFor(xhr) + " Your text is still here " +
+      "and will be saved when the connection returns.", "failed");
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    // Swap conflicts and validation messages; treat other errors as
+    // failures that the handlers below report and retry.
+    htmx.config.responseHandling = [
+      {code: "204", swap: false},
+      {code: "[23]..", swap: true},
+      {code: "409|422", swap: true, error: false},
+      {code: "[45]..", swap: false, error: true},
+      {code: "...", swap: false},
+    ];
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!isAutosave(elt)) return;
+    pending.add(elt);
+    say(elt, "Saving…", "pending");
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.elt;
+    var xhr = event.detail.xhr;
+    if (!isAutosave(elt) || xhr.status >= 400) return;
+    // A redirect to the sign-in page arrives as a 200 without our header.
+    if (!xhr.getResponseHeader("AIP-Autosave")) {
+      event.detail.shouldSwap = false;
+      fail(elt, xhr);
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    var xhr = event.detail.xhr;
+    if (!isAutosave(elt)) return;
+    pending.delete(elt);
+    if (event.detail.successful && xhr.getResponseHeader("AIP-Autosave")) {
+      var entry = failed.get(elt);
+      if (entry) clearTimeout(entry.timer);
+      failed.delete(elt);
+    }
+  });
+
+  function onError(event) {
+    var elt = event.detail.elt;
+    if (!isAutosave(elt)) return;
+    pending.delete(elt);
+    fail(elt, event.detail.xhr);
+  }
+  document.addEventListener("htmx:responseError", onError);
+  document.addEventListener("htmx:sendError", onError);
+  document.addEventListener("htmx:timeout", onError);
+
+  window.addEventListener("online", function () {
+    failed.forEach(function (entry, elt) { retry(elt); });
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (pending.size || failed.size) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  // "Use theirs" after a conflict: put their text in the field and save
+  // it, which records that this page has now seen their version.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-use-theirs]");
+    if (!button) return;
+    var field = document.getElementById(button.dataset.useTheirs);
+    if (!field) return;
+    if (field.type === "checkbox") {
+      field.checked = button.value === "y";
+    } else {
+      field.value = button.value;
+    }
+    htmx.trigger(field, "change");
+  });
+})();
