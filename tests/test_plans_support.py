@@ -4,6 +4,7 @@ import json
 from decimal import Decimal
 
 from bs4 import BeautifulSoup
+from flask import g
 
 from aip.models import (AttendanceFigure, Plan, SchoolYear, StudentGroup)
 
@@ -17,7 +18,13 @@ def soup(response):
 
 
 def csrf_token(client, plan):
-    """Return the CSRF token of the session, read from a page's <body>."""
+    """Return the CSRF token of the session, read from a page's <body>.
+
+    The db fixture keeps one app context open, so Flask's g outlives a
+    request and would hand a second client the first client's token.
+    """
+    g.pop("csrf_token", None)
+    g.pop("grant", None)
     page = soup(client.get(f"/plans/{plan.id}/progress"))
     return json.loads(page.body["hx-headers"])["X-CSRFToken"]
 
