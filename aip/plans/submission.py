@@ -24,7 +24,7 @@ CERTIFICATION = "I certify this plan is complete."
 def coordinators(role, organisations):
     """Return the users with an active role grant at any of organisations."""
     return list(User.select()
-                .join(RoleGrant)
+                .join(RoleGrant, on=(RoleGrant.user == User.id))
                 .where((RoleGrant.role == role)
                        & (RoleGrant.status == ACTIVE)
                        & RoleGrant.organisation.in_(organisations))
