@@ -7,19 +7,7 @@ import pytest
 
 from aip.models import (ActionStep, Plan, PlanContact, RootCause, Strategy,
                         Target, TeamMember)
-from test_plans_support import Editor, add_figures, create_plan, soup
-
-
-@pytest.fixture
-def plan(orgs):
-    add_figures(orgs["belen_high"])
-    return create_plan(orgs["belen_high"])
-
-
-@pytest.fixture
-def editor(client, auth, users, plan):
-    auth.login(users["belen_high"])
-    return Editor(client, plan)
+from test_plans_support import Editor, editor, plan, soup  # noqa: F401
 
 
 @pytest.fixture
@@ -97,15 +85,15 @@ def test_row_field_saves_and_reads_back(editor, plan, kind, field, value,
     assert response.status_code == 200
     assert getattr(type(row).get_by_id(row.id), field) == stored
     tab = {"member": "contact", "cause": "root-causes"}.get(kind, "tiers")
-    shown = soup(editor.tab(tab)).select_one(f"#{kind}-{row.id}-{field}")
-    if shown.name == "select":
-        assert shown.select_one("option[selected]")["value"] == value
-    elif shown.get("type") == "checkbox":
-        assert shown.has_attr("checked")
-    elif shown.name == "textarea":
-        assert shown.get_text() == value
+    element = soup(editor.tab(tab)).select_one(f"#{kind}-{row.id}-{field}")
+    if element.name == "select":
+        assert element.select_one("option[selected]")["value"] == value
+    elif element.get("type") == "checkbox":
+        assert element.has_attr("checked")
+    elif element.name == "textarea":
+        assert element.get_text() == value
     else:
-        assert shown["value"] == value
+        assert element["value"] == value
 
 
 def test_unticked_checkbox_saves_false(editor, plan):

@@ -3,20 +3,8 @@
 import pytest
 
 from aip.models import (ActionStep, Plan, RootCause, Strategy, TeamMember)
-from test_plans_support import (HX, TABS, Editor, add_figures, create_plan,
-                          soup)
-
-
-@pytest.fixture
-def plan(orgs):
-    add_figures(orgs["belen_high"])
-    return create_plan(orgs["belen_high"])
-
-
-@pytest.fixture
-def editor(client, auth, users, plan):
-    auth.login(users["belen_high"])
-    return Editor(client, plan)
+from test_plans_support import (TABS, Editor, create_plan, editor,  # noqa
+                                plan, soup)
 
 
 def test_current_creates_plan_and_opens_first_tab(client, auth, users):

@@ -3,6 +3,7 @@
 import json
 from decimal import Decimal
 
+import pytest
 from bs4 import BeautifulSoup
 from flask import g
 
@@ -85,3 +86,17 @@ class Editor:
         """Post a whole tab as the Save button does with JavaScript off."""
         return self.post(self.url(tab),
                          {"csrf_token": self.token, **data}, htmx=False)
+
+
+@pytest.fixture
+def plan(orgs):
+    """Belen High's draft plan, with synthetic "All students" figures."""
+    add_figures(orgs["belen_high"])
+    return create_plan(orgs["belen_high"])
+
+
+@pytest.fixture
+def editor(client, auth, users, plan):
+    """Belen High's coordinator, signed in, editing its plan."""
+    auth.login(users["belen_high"])
+    return Editor(client, plan)

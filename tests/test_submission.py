@@ -10,21 +10,9 @@ from aip.models import (ActionStep, AuditEvent, Plan, PlanContact,
                         RootCause, Strategy, StudentGroup, Submission,
                         Target, TeamMember)
 from aip.models.plans import RETURNED
-from test_plans_support import (TABS, Editor, add_figures, create_plan,
-                                soup)
 from conftest import create_user
-
-
-@pytest.fixture
-def plan(orgs):
-    add_figures(orgs["belen_high"])
-    return create_plan(orgs["belen_high"])
-
-
-@pytest.fixture
-def editor(client, auth, users, plan):
-    auth.login(users["belen_high"])
-    return Editor(client, plan)
+from test_plans_support import (TABS, Editor, add_figures,  # noqa: F401
+                                create_plan, editor, plan, soup)
 
 
 def complete(plan, tiers=(1, 2, 3, 4)):

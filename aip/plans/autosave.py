@@ -1,11 +1,12 @@
 """Autosave of one field, and adding or removing rows in place (htmx).
 
-A field save answers with a fragment for the field's status element:
-200 "Saved 10:42 AM" plus the row's new version (an out-of-band swap of
-the row's hidden version input), 409 for a conflict with both values or
-a plan that is no longer editable, 422 for invalid input. Every reply
-carries the AIP-Autosave header, so the client can tell a real answer
-from a sign-in page reached through a redirect.
+A field save returns a fragment for the field's status element. Status
+200 carries "Saved 10:42 AM" and the row's new version, as an
+out-of-band swap of the row's hidden version input. Status 409 carries a
+conflict with both values, or the notice that the plan is no longer
+editable, and 422 the message for invalid input. Every reply carries the
+AIP-Autosave header, so the client can tell it from a sign-in page
+reached through a redirect.
 """
 
 import logging

@@ -1,10 +1,11 @@
 """What a plan must contain before it can be submitted.
 
-State law asks each plan for a contact, a review of attendance data, a
-root-cause analysis with its evidence, strategies for every tier of
-support (at least one Tier 1 whole-school strategy in every school), a
-performance measure with its collection method and frequency for each
-strategy, and an implementation plan of action steps.
+State law requires of each plan a contact and a review of attendance
+data. It also requires a root-cause analysis with its evidence and
+strategies for every tier of support, with at least one Tier 1
+whole-school strategy in every school. Each strategy needs a performance
+measure with its collection method and frequency, and an implementation
+plan of action steps.
 
 Attendance data counts as reviewed when the "All students" row has a
 target. A school with no "All students" figure this year needs a target

@@ -29,7 +29,11 @@ def points(change):
     if change is None:
         return ""
     change = Decimal(change)
-    sign = "−" if change < 0 else "+" if change > 0 else ""
+    sign = ""
+    if change < 0:
+        sign = "−"  # U+2212 MINUS SIGN, as typeset
+    elif change > 0:
+        sign = "+"
     return f"{sign}{abs(change):.1f} pts"
 
 

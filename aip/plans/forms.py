@@ -2,8 +2,8 @@
 
 Each row renders its inputs with the prefix "<kind>-<key>", so a field
 is named like "member-12-email" whether it arrives alone from autosave
-or with the whole tab from the Save button. Forms validate one field at
-a time for autosave and every field for a tab save; ``value`` turns the
+or with the whole tab from the Save button. Autosave validates one field
+at a time, and a tab save validates every field. ``value`` converts
 valid input into what the model stores.
 """
 

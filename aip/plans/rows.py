@@ -1,7 +1,7 @@
 """The kinds of rows a plan holds, found only within that plan.
 
 Every lookup goes through the plan, so a row id that belongs to another
-plan is not found (and the view answers 404).
+plan raises RowNotFound, which the views turn into 404.
 """
 
 from dataclasses import dataclass
@@ -129,9 +129,9 @@ def touch(plan):
 
 
 def apply_edit(row, field, value, base_version, force=False):
-    """Apply one field's edit and save the row; raises EditConflict.
+    """Apply one field's edit and save the row, or raise EditConflict.
 
-    The caller holds the transaction.
+    The caller opens the transaction.
     """
     if not row.apply_edit(field, value, base_version, force):
         return False

@@ -1,10 +1,10 @@
 """Saving typed values into a plan's rows, one field or a whole tab.
 
-Autosave and the Save button share these rules: each row's inputs carry
-the row version the page was rendered from; a field is validated before
-anything is written; a stale version conflicts only when that same field
-changed on the server since (``VersionedModel.apply_edit``), and other
-fields merge.
+Autosave and the Save button share these rules. Each row's inputs carry
+the row version the page was rendered from, and a field is validated
+before anything is written. A stale version conflicts only when that
+same field changed on the server since (``VersionedModel.apply_edit``),
+so edits to other fields merge.
 """
 
 import logging

@@ -29,7 +29,7 @@ TAB_CHOICES = ", ".join(f'"{key}"' for key in TAB_KEYS)
 
 @dataclass
 class Editor:
-    """What every tab template needs besides the plan document."""
+    """Editor state that every tab template reads besides the document."""
 
     plan: Plan
     tab: object
@@ -39,24 +39,21 @@ class Editor:
     state: TabState = field(default_factory=TabState)
 
 
-def visible_plan(plan_id):
-    """Return a plan the active role may read, or answer 404."""
-    plan = (plans_visible_to(current_grant())
-            .where(Plan.id == plan_id)
-            .first())
+def _plan_or_404(query, plan_id):
+    plan = query.where(Plan.id == plan_id).first()
     if plan is None:
         abort(404)
     return plan
+
+
+def visible_plan(plan_id):
+    """Return a plan the active role may read, or abort with 404."""
+    return _plan_or_404(plans_visible_to(current_grant()), plan_id)
 
 
 def editable_plan(plan_id):
-    """Return a plan of the active role's own organisation, or answer 404."""
-    plan = (plans_editable_by(current_grant())
-            .where(Plan.id == plan_id)
-            .first())
-    if plan is None:
-        abort(404)
-    return plan
+    """Return a plan of the active role's organisation, or abort with 404."""
+    return _plan_or_404(plans_editable_by(current_grant()), plan_id)
 
 
 def is_own(plan):
@@ -146,7 +143,7 @@ def save(plan_id, tab):
 
 
 def run_action(plan, action):
-    """Add or remove a row as a plain form's button asks; return an anchor.
+    """Add or remove a row for a plain form's button; return an anchor.
 
     Actions read "add:<kind>[:<parent>]" or "remove:<kind>:<id>".
     """

@@ -1,7 +1,7 @@
 // AIP client behaviour: the autosave client of the plan editor.
 //
 // Inputs marked data-autosave post themselves through htmx. The server
-// answers 200 (saved), 409 (conflict, or plan locked) or 422 (invalid)
+// returns 200 (saved), 409 (conflict, or plan locked) or 422 (invalid)
 // with a fragment for the field's status element and the AIP-Autosave
 // header. Anything else (no network, 5xx, an expired session's redirect
 // to the sign-in page, a 400 from a stale CSRF token) leaves the typed
