@@ -336,3 +336,58 @@ def test_editable_fields_carry_autosave_attributes(editor, contact):
     assert field.has_attr("data-autosave")
     assert page.select_one("script:not([src])") is None
     assert page.select_one("[style]") is None
+
+
+def test_merge_reports_fields_changed_elsewhere(editor, second, contact):
+    read_version = contact.version
+    editor.save("contact", contact.id, "first_name", "Amanda",
+                read_version)
+
+    response = second.save("contact", contact.id, "last_name", "Whitmore",
+                           read_version)
+
+    fragment = soup(response)
+    notice = fragment.select_one(f"#contact-{contact.id}-first_name-status")
+    assert response.status_code == 200
+    assert notice["hx-swap-oob"] == "true"
+    assert notice.q.get_text() == "Amanda"
+    button = notice.find("button", string="Use theirs")
+    assert button["value"] == "Amanda"
+    assert fragment.select_one(
+        f"#contact-{contact.id}-last_name-status") is None
+
+
+def test_whole_tab_saves_checkboxes(editor, plan):
+    cause = RootCause.create(plan=plan, evidence_data=True)
+    prefix = f"cause-{cause.id}"
+
+    response = editor.submit_tab("root-causes", {
+        f"{prefix}-version": cause.version,
+        f"{prefix}-category": "other",
+        f"{prefix}-custom_category": "Transportation",
+        f"{prefix}-finding": "Buses miss the mesa",
+        f"{prefix}-evidence_surveys": "y",
+    })
+
+    saved = RootCause.get_by_id(cause.id)
+    assert response.status_code == 302
+    assert saved.custom_category == "Transportation"
+    assert saved.evidence_data is False
+    assert saved.evidence_surveys is True
+
+
+def test_whole_tab_rejects_unknown_category(editor, plan):
+    cause = RootCause.create(plan=plan)
+    prefix = f"cause-{cause.id}"
+
+    response = editor.submit_tab("root-causes", {
+        f"{prefix}-version": cause.version,
+        f"{prefix}-category": "weather",
+        f"{prefix}-finding": "Snow days",
+    })
+
+    page = soup(response)
+    assert response.status_code == 422
+    assert page.select_one(f"#{prefix}-category-error") is not None
+    assert page.select_one(f"#{prefix}-finding").get_text() == "Snow days"
+    assert RootCause.get_by_id(cause.id).finding == "Snow days"

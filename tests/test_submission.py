@@ -235,3 +235,15 @@ def test_returned_plan_is_editable_again(editor, submitted):
     rounds = [s.round for s in Submission.select().order_by(
         Submission.round)]
     assert rounds == [1, 2]
+
+
+def test_other_category_needs_a_name(editor, plan):
+    complete(plan)
+    cause = RootCause.get()
+    cause.category = "other"
+    cause.save()
+
+    links = missing_links(editor.tab("submit"))
+
+    [href] = links.values()
+    assert href.endswith(f"#cause-{cause.id}-custom_category")

@@ -1,4 +1,4 @@
-"""What a plan must contain before it can be submitted.
+"""The completeness check a plan must pass before it can be submitted.
 
 State law requires of each plan a contact and a review of attendance
 data. It also requires a root-cause analysis with its evidence and
@@ -84,6 +84,11 @@ def _root_causes(document):
                         "root-causes", "causes")]
     missing = []
     for cause in found:
+        if cause.category == "other" and not cause.custom_category:
+            missing.append(Missing(
+                "Root cause analysis: name the category of the finding "
+                f"“{_short(cause.finding)}”.",
+                "root-causes", f"cause-{cause.id}-custom_category"))
         if not (cause.evidence_data or cause.evidence_surveys
                 or cause.evidence_focus_groups or cause.evidence_other):
             missing.append(Missing(

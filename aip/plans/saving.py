@@ -31,6 +31,9 @@ class FieldResult:
     row: object
     message: str = ""
     conflict: EditConflict | None = None
+    # (field, stored value) of the row's other fields that changed on
+    # the server after the version the client sent, so its page is stale.
+    merged: list = field(default_factory=list)
 
 
 @dataclass
@@ -93,7 +96,9 @@ def _write(plan, kind, key, name, value, base, force):
             return FieldResult(CONFLICT, row, conflict=conflict)
         if changed:
             rows.touch(plan)
-    return FieldResult(SAVED, row)
+    merged = [(other, getattr(row, other)) for other in kind.fields
+              if other != name and row.field_version(other) > base]
+    return FieldResult(SAVED, row, merged=merged)
 
 
 def keys_in_form(kind, plan, formdata):

@@ -5,7 +5,8 @@
 // with a fragment for the field's status element and the AIP-Autosave
 // header. Anything else (no network, 5xx, an expired session's redirect
 // to the sign-in page, a 400 from a stale CSRF token) leaves the typed
-// text in place, says so beside the field and retries with back-off.
+// text in place, shows "Not saved" beside the field and retries with
+// back-off.
 (function () {
   "use strict";
 
@@ -58,6 +59,12 @@
   }
 
   function fail(elt, xhr) {
+    if (xhr && xhr.status === 404) {
+      // The row was removed, perhaps in another tab: retrying cannot help.
+      failed.delete(elt);
+      say(elt, "Not saved: " + reasonFor(xhr), "failed");
+      return;
+    }
     var entry = failed.get(elt) || {attempt: 0, timer: null};
     var delay = RETRY_DELAYS[Math.min(entry.attempt, RETRY_DELAYS.length - 1)];
     entry.attempt += 1;
@@ -69,6 +76,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    if (!window.htmx) return;
     // Swap conflicts and validation messages; treat other errors as
     // failures that the handlers below report and retry.
     htmx.config.responseHandling = [
