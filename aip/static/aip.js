@@ -13,6 +13,7 @@
   var RETRY_DELAYS = [2000, 5000, 15000, 30000, 60000];
   var pending = new Set();
   var failed = new Map(); // element -> {attempt, timer}
+  var lastSent = new WeakMap(); // element -> value of its last request
 
   document.documentElement.classList.add("js");
 
@@ -88,9 +89,25 @@
     ];
   });
 
+  function valueOf(elt) {
+    return elt.type === "checkbox" ? String(elt.checked) : elt.value;
+  }
+
+  // Leaving a field fires "change" after its typing was already sent.
+  // Sending the same value again would redraw a conflict or a message
+  // under the pointer, so skip it unless the last attempt failed.
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    if (!isAutosave(elt) || failed.has(elt)) return;
+    if (lastSent.has(elt) && lastSent.get(elt) === valueOf(elt)) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
     if (!isAutosave(elt)) return;
+    lastSent.set(elt, valueOf(elt));
     pending.add(elt);
     say(elt, "Saving…", "pending");
   });
