@@ -128,6 +128,12 @@
     var xhr = event.detail.xhr;
     if (!isAutosave(elt)) return;
     pending.delete(elt);
+    if (xhr.status === 422) {
+      elt.setAttribute("aria-invalid", "true");
+      elt.setAttribute("aria-describedby", elt.id + "-status");
+    } else if (xhr.status === 200) {
+      elt.removeAttribute("aria-invalid");
+    }
     if (event.detail.successful && xhr.getResponseHeader("AIP-Autosave")) {
       var entry = failed.get(elt);
       if (entry) clearTimeout(entry.timer);
