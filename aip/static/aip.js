@@ -34,18 +34,30 @@
     status.replaceChildren(line);
   }
 
-  function reasonFor(xhr) {
-    if (!xhr || xhr.status === 0) return "the server cannot be reached.";
-    if (xhr.status === 401 || xhr.status === 403 ||
+  // Return the words shown beside a field whose save failed.
+  function failureMessage(xhr) {
+    var kept = " Your text is still here";
+    var status = xhr ? xhr.status : 0;
+    if (status === 0) {
+      return "Not saved: the server cannot be reached." + kept +
+        " and will be saved when the connection returns.";
+    }
+    if (status === 400) {
+      // TODO: fetch a fresh CSRF token instead; until then the page must
+      // be reloaded, and these retries keep failing.
+      return "Not saved: this page's security token is out of date, " +
+        "perhaps because you signed in again." + kept + ": copy it, " +
+        "then reload the page.";
+    }
+    if (status === 404) return "Not saved: this row no longer exists.";
+    if (status === 401 || status === 403 ||
         !xhr.getResponseHeader("AIP-Autosave")) {
-      return "your session has ended. Sign in again in another tab.";
+      return "Not saved: your session has ended. Sign in again in " +
+        "another tab." + kept + " and will be saved once you have " +
+        "signed in again.";
     }
-    if (xhr.status === 400) {
-      return "the page's security token is out of date. Reload the page " +
-        "after copying your text.";
-    }
-    if (xhr.status === 404) return "this row no longer exists.";
-    return "the server failed to save it (error " + xhr.status + ").";
+    return "Not saved: the server failed to save it (error " + status +
+      ")." + kept + " and saving will be tried again.";
   }
 
   function retry(elt) {
@@ -63,7 +75,7 @@
     if (xhr && xhr.status === 404) {
       // The row was removed, perhaps in another tab: retrying cannot help.
       failed.delete(elt);
-      say(elt, "Not saved: " + reasonFor(xhr), "failed");
+      say(elt, failureMessage(xhr), "failed");
       return;
     }
     var entry = failed.get(elt) || {attempt: 0, timer: null};
@@ -72,8 +84,7 @@
     clearTimeout(entry.timer);
     entry.timer = setTimeout(function () { retry(elt); }, delay);
     failed.set(elt, entry);
-    say(elt, "Not saved: " + reasonFor(xhr) + " Your text is still here " +
-      "and will be saved when the connection returns.", "failed");
+    say(elt, failureMessage(xhr), "failed");
   }
 
   document.addEventListener("DOMContentLoaded", function () {
