@@ -4,10 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
-# TODO: placeholder view until the plan editor is built.
-@bp.get("/current")
-def current():
-    return "plan", 501
+from aip.plans import autosave, filters, views  # noqa: E402,F401
 
 
 def init_app(app):
