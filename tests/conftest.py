@@ -4,6 +4,7 @@ database with a unique name, empties it between tests and drops it at the
 end, because the server is shared with other runs."""
 
 import email
+import json
 import os
 import secrets
 import uuid
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import pytest
+from bs4 import BeautifulSoup
 from werkzeug.security import generate_password_hash
 
 from aip import create_app
@@ -196,3 +198,27 @@ def read_outbox(app):
 @pytest.fixture
 def outbox(app):
     return lambda: read_outbox(app)
+
+
+class FormActions:
+    """Post forms the way a browser does: with the page's CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf_token(self, page):
+        """Return the token the layout puts on <body> of page."""
+        response = self.client.get(page)
+        body = BeautifulSoup(response.data, "html.parser").body
+        return json.loads(body["hx-headers"])["X-CSRFToken"]
+
+    def post(self, url, data=None, page=None, **kwargs):
+        """Post data to url with the token read from page (default url)."""
+        data = dict(data or {})
+        data["csrf_token"] = self.csrf_token(page or url)
+        return self.client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def forms(client):
+    return FormActions(client)
