@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 import pytest
 from bs4 import BeautifulSoup
+from flask import g, request_started
 from werkzeug.security import generate_password_hash
 
 from aip import create_app
@@ -222,3 +223,31 @@ class FormActions:
 @pytest.fixture
 def forms(client):
     return FormActions(client)
+
+
+def mail_text(message):
+    """Return the decoded plain-text body of an outbox message."""
+    charset = message.get_content_charset() or "utf-8"
+    return message.get_payload(decode=True).decode(charset)
+
+
+def clear_request_globals(sender, **extra):
+    for name in list(g):
+        g.pop(name)
+
+
+@pytest.fixture(autouse=True)
+def fresh_g_per_request(request):
+    """Give each test request an empty g, as a served request gets.
+
+    The db fixture keeps an app context open, and Flask's test client
+    reuses an open context, so without this g (and the user Flask-Login
+    caches in it) would carry over from one request to the next.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    request_started.connect(clear_request_globals, app)
+    yield
+    request_started.disconnect(clear_request_globals, app)
