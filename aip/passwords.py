@@ -86,7 +86,17 @@ def reuse_error(user, password):
 
 
 def record_password(user, password):
-    """Set user's password, reset its age and add it to the history."""
+    """Set user's password, reset its age and add it to the history.
+
+    The outgoing password joins the history first when it is missing
+    there, as for users created from the command line.
+    """
+    newest = (PasswordHistory.select()
+              .where(PasswordHistory.user == user)
+              .order_by(PasswordHistory.id.desc())
+              .first())
+    if newest is None or newest.password_hash != user.password_hash:
+        PasswordHistory.create(user=user, password_hash=user.password_hash)
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     user.must_change_password = False

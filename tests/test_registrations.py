@@ -178,6 +178,7 @@ def test_register_closed_district(forms, orgs):
     ("email", "a" * 300 + "@belen.k12.nm.us"),
     ("role", "ped"),
     ("school", "😀"),
+    ("first_name", "   "),
 ])
 def test_register_odd_input_gets_message(forms, orgs, field, value):
     response = register(forms, registration(orgs, **{field: value}))

@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import (HiddenField, PasswordField, RadioField, SelectField,
                      StringField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (EqualTo, InputRequired, Length, Regexp,
-                                ValidationError)
+from wtforms.validators import (DataRequired, EqualTo, InputRequired,
+                                Length, Regexp, ValidationError)
 
 from aip.models import Organisation, User
 from aip.models.accounts import (DISTRICT_COORDINATOR, ROLE_NAMES,
@@ -51,7 +51,7 @@ def check_password_policy(form, field):
 
 
 def email_field(label="Email"):
-    return StringField(label, [InputRequired("Enter your email address."),
+    return StringField(label, [DataRequired("Enter your email address."),
                                Length(max=254), check_email],
                        filters=[strip])
 
@@ -65,10 +65,10 @@ def confirm_field(target):
 
 class RegistrationForm(FlaskForm):
     first_name = StringField("First name", [
-        InputRequired("Enter your first name."), Length(max=100)],
+        DataRequired("Enter your first name."), Length(max=100)],
         filters=[strip])
     last_name = StringField("Last name", [
-        InputRequired("Enter your last name."), Length(max=100)],
+        DataRequired("Enter your last name."), Length(max=100)],
         filters=[strip])
     email = email_field("Work email")
     role = RadioField("Role", choices=[
@@ -80,7 +80,7 @@ class RegistrationForm(FlaskForm):
                            validate_choice=False)
     school = SelectField("School", validate_choice=False)
     phone = StringField("Phone number", [
-        InputRequired("Enter your phone number."), Length(max=40)],
+        DataRequired("Enter your phone number."), Length(max=40)],
         filters=[strip])
     password = PasswordField("Password", [
         InputRequired("Choose a password."), check_password_policy])

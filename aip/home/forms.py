@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 
 def local_today():
@@ -19,10 +19,10 @@ def strip(value):
 
 
 class AnnouncementForm(FlaskForm):
-    title = StringField("Title", [InputRequired("Enter a title."),
+    title = StringField("Title", [DataRequired("Enter a title."),
                                   Length(max=200)], filters=[strip])
     body = TextAreaField("Announcement", [
-        InputRequired("Enter the announcement text."), Length(max=5000)],
+        DataRequired("Enter the announcement text."), Length(max=5000)],
         filters=[strip])
     expires_on = DateField(
         "Show until (optional)", [Optional()],
