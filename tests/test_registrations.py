@@ -302,3 +302,11 @@ def test_registered_page_needs_a_registration(client):
     response = client.get("/register/done")
     assert response.headers["Location"].endswith("/register")
 
+
+
+def test_register_page_has_no_none_attributes(client, orgs):
+    html = client.get("/register").get_data(as_text=True)
+    assert '="None"' not in html
+    email = page(client.get("/register")).find("input", id="email")
+    assert email["autocomplete"] == "email"
+    assert not email.has_attr("aria-invalid")

@@ -311,3 +311,12 @@ def test_secrets_stay_out_of_logs(forms, users, outbox, caplog):
     assert PASSWORD not in caplog.text
     assert code not in caplog.text
     assert "outbox file" in caplog.text
+
+
+def test_role_revoked_before_code(forms, users, outbox):
+    sign_in(forms)
+    (RoleGrant.update(status="revoked")
+     .where(RoleGrant.user == users["belen_high"]).execute())
+    response = enter_code(forms, last_code(outbox))
+    assert "no active role" in text(response)
+    assert UserSession.select().count() == 0

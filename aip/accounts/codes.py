@@ -65,7 +65,7 @@ def latest_code(user):
 
 
 def check_code(user, code):
-    """Use user's latest code when it matches; return an error or None.
+    """Mark user's latest code used when it matches, else return an error.
 
     A wrong code adds an attempt and counts as a failed sign-in, and the
     code dies at SIGNIN_CODE_MAX_ATTEMPTS.
@@ -94,7 +94,7 @@ def check_code(user, code):
 
 
 def resend_wait(user):
-    """Return a message when user asked for codes too often, else None."""
+    """Return a message when user requested codes too often, else None."""
     now = utcnow()
     recent = list(SignInCode.select(SignInCode.created_at)
                   .where((SignInCode.user == user)

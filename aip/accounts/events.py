@@ -11,7 +11,7 @@ logger = logging.getLogger(__name__)
 
 
 def record_event(actor, action, subject, detail=""):
-    """Store an audit event and log it; call inside the transaction."""
+    """Store an audit event and log it, inside the caller's transaction."""
     AuditEvent.create(actor=actor, action=action, subject=subject,
                       detail=detail)
     logger.info("%s %s by user %s %s", action, subject,

@@ -1,4 +1,4 @@
-"""Forms of the accounts area; each error renders beside its field."""
+"""Forms of the accounts area. Each error renders beside its field."""
 
 import re
 

@@ -56,6 +56,8 @@ def forgot_password():
 
     minutes = reset_wait()
     if minutes:
+        logger.warning("password reset from %s rejected: throttled",
+                       request.remote_addr)
         form.email.errors.append(wait_message(minutes, "reset requests"))
         return render_template("accounts/forgot_password.html", form=form)
     FailedAttempt.create(key=address_key("reset"))
@@ -71,6 +73,7 @@ def forgot_password():
 def reset_password(token):
     user, problem = load_reset_token(token)
     if user is None:
+        logger.info("password reset link rejected: %s", problem)
         return render_template("accounts/reset_invalid.html",
                                problem=problem), 400
     form = NewPasswordForm()
@@ -87,13 +90,15 @@ def reset_password(token):
 
 
 def change_allowed(user, form):
-    """Check the current password and reuse; put errors on the form."""
+    """Check the current password and reuse, with errors on the form."""
     minutes = signin_wait(user.email)
     if minutes:
         form.current_password.errors.append(wait_message(minutes))
         return False
     if not check_password(user, form.current_password.data):
         record_failure(user.email)
+        logger.info("password change for user %s rejected: wrong current "
+                    "password", user.id)
         form.current_password.errors.append("Incorrect password.")
         return False
     return reset_allowed(user, form)

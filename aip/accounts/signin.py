@@ -1,4 +1,4 @@
-"""Sign in with email and password, then the emailed code; sign out."""
+"""Sign in with email and password, then the emailed code, and sign out."""
 
 import logging
 from urllib.parse import urlsplit
@@ -96,10 +96,14 @@ def authenticate(email, password):
     """Return the user whose password this is, or raise SignInRejected."""
     minutes = signin_wait(email)
     if minutes:
+        logger.warning("sign-in from %s rejected: throttled for %s minutes",
+                       request.remote_addr, minutes)
         raise SignInRejected(wait_message(minutes))
     user = User.by_email(email)
     if user is None:
         record_failure()
+        logger.info("sign-in from %s for an unknown email rejected",
+                    request.remote_addr)
         raise SignInRejected("Account not found. Check the address, or "
                              "register a new account.", "email")
     if not check_password(user, password):
@@ -111,7 +115,7 @@ def authenticate(email, password):
 
 
 def check_registration(user):
-    """Raise SignInRejected unless user holds an active role."""
+    """Raise SignInRejected unless user has an active role."""
     statuses = {grant.status: grant for grant in user.grants}
     if ACTIVE in statuses:
         return
@@ -145,6 +149,10 @@ def code_error(user, code):
     minutes = signin_wait(user.email)
     if minutes:
         return wait_message(minutes)
+    try:
+        check_registration(user)
+    except SignInRejected as error:
+        return error.message
     return check_code(user, code)
 
 

@@ -1,7 +1,7 @@
 """Limits on failed sign-ins, counted in the database.
 
 Each failure adds a FailedAttempt row keyed "account:<email>" and
-"address:<client address>", so every app server sees the same counts.
+"address:<client address>", so every app server reads the same counts.
 """
 
 import math

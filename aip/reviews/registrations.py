@@ -4,6 +4,7 @@ import logging
 
 from flask import (abort, flash, redirect, render_template, request,
                    url_for)
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, ValidationError
@@ -26,7 +27,7 @@ DECISION_NAMES = {ACTIVE: "approved", REJECTED: "rejected"}
 
 
 class DecisionForm(FlaskForm):
-    """Approve or reject; the two buttons submit decision."""
+    """Approve or reject, chosen by which of the two buttons is pressed."""
 
     decision = StringField(validators=[AnyOf(
         ["approve", "reject"], "Choose Approve or Reject.")])
@@ -103,7 +104,10 @@ def find_registration(reviewer, grant_id):
 
 
 def decide(registration, form, reviewer):
-    """Approve or reject a pending registration; False if already decided."""
+    """Approve or reject a pending registration.
+
+    Returns False when another reviewer decided it first.
+    """
     approve = form.decision.data == "approve"
     now = utcnow()
     fields = {
@@ -141,6 +145,8 @@ def notify_applicant(registration):
 
 
 def already_decided(registration):
+    logger.info("grant %s already %s: decision by user %s ignored",
+                registration.id, registration.status, current_user.id)
     decision = DECISION_NAMES.get(registration.status, registration.status)
     message = (f"This registration was already {decision} on "
                f"{local_time(registration.decided_at)}.")
