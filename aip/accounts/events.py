@@ -29,5 +29,8 @@ def deliver_mail():
 
     A failed delivery stays queued and is retried by the mail queue, so
     the request that caused it still succeeds.
+
+    NOTE: delivery runs inside the request, so a slow SMTP server delays
+    the response by up to SMTP_TIMEOUT_SECONDS per message.
     """
     deliver_queued()

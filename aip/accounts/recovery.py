@@ -69,6 +69,8 @@ def forgot_password():
     return redirect(url_for("accounts.forgot_password"))
 
 
+# NOTE: the token is part of the path, so a server's access log records
+# it. The link works once and expires after PASSWORD_RESET_TTL_SECONDS.
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token):
     user, problem = load_reset_token(token)
