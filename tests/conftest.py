@@ -4,6 +4,7 @@ database with a unique name, empties it between tests and drops it at the
 end, because the server is shared with other runs."""
 
 import email
+import json
 import os
 import secrets
 import socket
@@ -13,6 +14,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import pytest
+from bs4 import BeautifulSoup
+from flask import g, request_started
 from werkzeug.security import generate_password_hash
 
 from aip import create_app
@@ -318,3 +321,54 @@ def create_filled_plan(school, strategies_per_tier=2, steps=3,
 @pytest.fixture
 def filled_plan(orgs):
     return create_filled_plan(orgs["belen_high"])
+
+class FormActions:
+    """Post forms the way a browser does: with the page's CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf_token(self, page):
+        """Return the token the layout puts on <body> of page."""
+        response = self.client.get(page)
+        body = BeautifulSoup(response.data, "html.parser").body
+        return json.loads(body["hx-headers"])["X-CSRFToken"]
+
+    def post(self, url, data=None, page=None, **kwargs):
+        """Post data to url with the token read from page (default url)."""
+        data = dict(data or {})
+        data["csrf_token"] = self.csrf_token(page or url)
+        return self.client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def forms(client):
+    return FormActions(client)
+
+
+def mail_text(message):
+    """Return the decoded plain-text body of an outbox message."""
+    charset = message.get_content_charset() or "utf-8"
+    return message.get_payload(decode=True).decode(charset)
+
+
+def clear_request_globals(sender, **extra):
+    for name in list(g):
+        g.pop(name)
+
+
+@pytest.fixture(autouse=True)
+def fresh_g_per_request(request):
+    """Give each test request an empty g, as a served request gets.
+
+    The db fixture keeps an app context open, and Flask's test client
+    reuses an open context, so without this g (and the user Flask-Login
+    caches in it) would carry over from one request to the next.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    request_started.connect(clear_request_globals, app)
+    yield
+    request_started.disconnect(clear_request_globals, app)

@@ -1,21 +1,10 @@
-"""Registration, sign-in with an emailed code, passwords and roles."""
+"""Registration, sign-in with an emailed code, passwords and sign-out."""
 
 from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-# TODO: placeholder views until the accounts area is built.
-@bp.route("/sign-in", methods=["GET", "POST"])
-def sign_in():
-    return "sign in", 501
-
-@bp.post("/sign-out")
-def sign_out():
-    return "sign out", 501
-
-@bp.route("/password", methods=["GET", "POST"])
-def change_password():
-    return "password", 501
+from aip.accounts import recovery, registration, signin  # noqa: E402,F401
 
 
 def init_app(app):
