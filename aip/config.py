@@ -52,6 +52,8 @@ class Config:
     PASSWORD_REQUIRE_CLASSES = _env_bool("AIP_PASSWORD_REQUIRE_CLASSES", True)
     PASSWORD_MAX_AGE_DAYS = _env_int("AIP_PASSWORD_MAX_AGE_DAYS", 60)
     PASSWORD_HISTORY_COUNT = _env_int("AIP_PASSWORD_HISTORY_COUNT", 5)
+    # werkzeug's method string; tests use a cheap one to stay fast.
+    PASSWORD_HASH_METHOD = "scrypt"
 
     SIGNIN_CODE_TTL_SECONDS = 600
     SIGNIN_CODE_MAX_ATTEMPTS = 5

@@ -50,7 +50,8 @@ def policy_errors(password):
 
 
 def hash_password(password):
-    return generate_password_hash(password, method="scrypt")
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    return generate_password_hash(password, method=method)
 
 
 def check_password(user, password):

@@ -16,17 +16,18 @@ import psycopg2
 import pytest
 from bs4 import BeautifulSoup
 from flask import g, request_started
-from werkzeug.security import generate_password_hash
 
 from aip import create_app
 from aip.auth import hash_token
 from aip.db import database
+from aip.passwords import hash_password
 from aip.models import (ALL_MODELS, Organisation, RoleGrant, User,
                         UserSession)
 from aip.models.accounts import ACTIVE
 from aip.reference import ensure_lookup_rows, ensure_school_years
 
 PASSWORD = "Correct-Horse-42"
+FAST_HASH_METHOD = "pbkdf2:sha256:1000"
 CURRENT_START_YEAR = 2026
 
 
@@ -56,6 +57,8 @@ def app(tmp_path, postgres_url):
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-" + secrets.token_hex(8),
+        # Production hashes with scrypt; a cheap method keeps tests fast.
+        "PASSWORD_HASH_METHOD": FAST_HASH_METHOD,
         "DATABASE_URL": database_url,
         "OUTBOX_DIR": str(tmp_path / "outbox"),
         "SERVER_NAME": "aip.test",
@@ -152,7 +155,7 @@ def create_user(email, organisation=None, role=None, status=ACTIVE,
     user = User.create(
         email=email, first_name=fields.pop("first_name", "Test"),
         last_name=fields.pop("last_name", email.split("@")[0].title()),
-        password_hash=generate_password_hash(password), **fields)
+        password_hash=hash_password(password), **fields)
     if role:
         RoleGrant.create(user=user, role=role, organisation=organisation,
                          status=status, domain_verified=True)

@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from aip.accounts.recovery import reset_token
+from aip.config import Config
 from aip.models import PasswordHistory, User, UserSession, utcnow
 from aip.passwords import hash_password, policy_errors, rules_for
 from tests.conftest import PASSWORD, mail_text
@@ -70,8 +71,15 @@ def test_policy_length_off(app):
         assert policy_errors("Ab1!") == []
 
 
-def test_hash_is_scrypt(app):
+def test_default_hash_is_scrypt():
+    assert Config.PASSWORD_HASH_METHOD == "scrypt"
+
+
+def test_hash_uses_configured_method(app, db):
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"
     assert hash_password("Abcdefghij1!").startswith("scrypt:")
+    app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
+    assert hash_password("Abcdefghij1!").startswith("pbkdf2:sha256:1000$")
 
 
 # Expiry

@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 
 from aip.models import AuditEvent, PasswordHistory, RoleGrant, User
 from aip.models.accounts import PENDING
-from tests.conftest import create_organisation
+from tests.conftest import FAST_HASH_METHOD, create_organisation
 
 NEW_PASSWORD = "Attendance-Plan-2026"
 
@@ -61,7 +61,7 @@ def test_register_creates_pending_grant(client, forms, users, orgs, outbox):
     assert grant.status == PENDING
     assert grant.organisation_id == orgs["belen_high"].id
     assert grant.domain_verified
-    assert user.password_hash.startswith("scrypt:")
+    assert user.password_hash.startswith(FAST_HASH_METHOD)
     assert PasswordHistory.select().where(
         PasswordHistory.user == user).count() == 1
     assert AuditEvent.get(AuditEvent.action == "registration.requested"

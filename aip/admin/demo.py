@@ -7,7 +7,8 @@ from flask import current_app
 
 from aip import demo
 from aip.admin.common import SYNTHETIC_NOTE, find_organisation, with_database
-from aip.admin.users import create_account, password_errors
+from aip.admin.users import create_account
+from aip.passwords import policy_errors
 from aip.admin.years import ensure_current_year
 from aip.db import database
 from aip.models import AttendanceFigure, Organisation, User
@@ -111,10 +112,11 @@ def _insert(batch):
 
 def create_demo_users():
     """Create the missing demo accounts; return the emails created."""
-    for password_error in password_errors(DEMO_PASSWORD):
+    errors = policy_errors(DEMO_PASSWORD)
+    if errors:
         raise click.ClickException(
-            f"The demo password lacks {password_error} under this "
-            "password policy.")
+            "The demo password does not meet this password policy. "
+            + " ".join(errors))
     created = []
     with database.atomic():
         for nces_id, domain in DEMO_DOMAINS.items():

@@ -6,10 +6,10 @@ import secrets
 
 import click
 from flask import current_app
-from werkzeug.security import generate_password_hash
 
 from aip.admin.common import describe, find_organisation, with_database
 from aip.db import database
+from aip.passwords import hash_password, policy_errors
 from aip.models import (Announcement, Organisation, PasswordHistory,
                         RoleGrant, User, utcnow)
 from aip.models.accounts import ACTIVE, ROLE_NAMES
@@ -23,28 +23,9 @@ ROLE_KINDS = {"ped": (STATE,), "district": (DISTRICT, CHARTER),
               "school": (SCHOOL,)}
 
 
-def password_errors(password):
-    """Return one message per password rule that password fails.
-
-    TODO: use aip.passwords.policy_errors once the accounts area is
-    merged. This copy reads the same settings.
-    """
-    config = current_app.config
-    errors = []
-    if len(password) < config["PASSWORD_MIN_LENGTH"]:
-        errors.append(f"at least {config['PASSWORD_MIN_LENGTH']} characters")
-    if config["PASSWORD_REQUIRE_CLASSES"]:
-        checks = (("an upper-case letter", str.isupper),
-                  ("a number", str.isdigit),
-                  ("a special character", lambda char: not char.isalnum()))
-        errors += [label for label, test in checks
-                   if not any(test(char) for char in password)]
-    return errors
-
-
 def set_password(user, password, remember=True):
     """Store password's hash for user and, if remember, in the history."""
-    user.password_hash = generate_password_hash(password, method="scrypt")
+    user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     user.save()
     if remember:
@@ -124,10 +105,10 @@ def create_user_command(email, first_name, last_name, role, organisation,
     if set_password:
         password = click.prompt("Password", hide_input=True,
                                 confirmation_prompt=True)
-        errors = password_errors(password)
+        errors = policy_errors(password)
         if errors:
             raise click.ClickException(
-                "The password needs " + ", ".join(errors) + ".")
+                "Invalid password. " + " ".join(errors))
     with database.atomic():
         user = create_account(email, first_name.strip(), last_name.strip(),
                               role, organisation, password)
