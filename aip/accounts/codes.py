@@ -13,7 +13,7 @@ from datetime import timedelta
 import pyotp
 from flask import current_app
 
-from aip.accounts.events import deliver_mail, queue_template_mail
+from aip.accounts.events import queue_template_mail
 from aip.accounts.throttle import record_failure
 from aip.db import database
 from aip.models import SignInCode, utcnow
@@ -52,7 +52,6 @@ def issue_code(user):
         queue_template_mail(user.email, "Your AIP sign-in code",
                             "signin_code.txt", user=user, code=code,
                             expires_at=row.expires_at)
-    deliver_mail()
     logger.info("sign-in code %s sent to user %s", row.id, user.id)
     return row
 

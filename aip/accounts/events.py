@@ -1,10 +1,13 @@
-"""Audit events and the mail sent after the change that causes it."""
+"""Audit events and the mail queued with the change that causes it.
+
+aip.mail delivers the queued mail once the request ends, after commit.
+"""
 
 import logging
 
 from flask import render_template
 
-from aip.mail import deliver_queued, queue_mail
+from aip.mail import queue_mail
 from aip.models import AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -22,15 +25,3 @@ def queue_template_mail(recipient, subject, template, **context):
     """Queue a message whose body is rendered from accounts/email/."""
     body = render_template(f"accounts/email/{template}", **context)
     return queue_mail(recipient, subject, body)
-
-
-def deliver_mail():
-    """Send what the committed transaction queued.
-
-    A failed delivery stays queued and is retried by the mail queue, so
-    the request that caused it still succeeds.
-
-    NOTE: delivery runs inside the request, so a slow SMTP server delays
-    the response by up to SMTP_TIMEOUT_SECONDS per message.
-    """
-    deliver_queued()

@@ -9,8 +9,7 @@ from flask_login import current_user, login_required
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from aip.accounts import bp
-from aip.accounts.events import (deliver_mail, queue_template_mail,
-                                 record_event)
+from aip.accounts.events import queue_template_mail, record_event
 from aip.accounts.forms import (ChangePasswordForm, ForgotPasswordForm,
                                 NewPasswordForm)
 from aip.accounts.throttle import (address_key, minutes_to_wait,
@@ -161,4 +160,3 @@ def send_reset_link(user):
                             minutes=ttl // 60)
         record_event(None, "password.reset_requested", f"user:{user.id}",
                      f"address:{request.remote_addr}")
-    deliver_mail()

@@ -7,8 +7,7 @@ from peewee import IntegrityError
 from wtforms.widgets import PasswordInput
 
 from aip.accounts import bp
-from aip.accounts.events import (deliver_mail, queue_template_mail,
-                                 record_event)
+from aip.accounts.events import queue_template_mail, record_event
 from aip.accounts.forms import EMAIL_TAKEN, RegistrationForm
 from aip.db import database
 from aip.models import PasswordHistory, RoleGrant, User
@@ -35,7 +34,6 @@ def register():
     except IntegrityError:
         form.email.errors.append(EMAIL_TAKEN)
         return render_register(form)
-    deliver_mail()
     session["registered"] = {"email": grant.user.email, "approver": approver}
     return redirect(url_for("accounts.registered"))
 

@@ -5,7 +5,6 @@ import re
 import secrets
 
 import click
-from flask import current_app
 
 from aip.admin.common import describe, find_organisation, with_database
 from aip.db import database

@@ -6,7 +6,6 @@ from decimal import Decimal
 from aip.models import (ActionStep, AttendanceFigure, GradeLevel,
                         ProgressUpdate, RootCause, SchoolYear, Strategy,
                         StudentGroup, Target, TeamMember)
-from aip.models.attendance import END_OF_YEAR
 from aip.models.organisations import SCHOOL
 from aip.reference import grades_offered
 from aip.registry import get_registry

@@ -9,8 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, ValidationError
 
-from aip.accounts.events import (deliver_mail, queue_template_mail,
-                                 record_event)
+from aip.accounts.events import queue_template_mail, record_event
 from aip.auth import current_grant, role_required
 from aip.db import database
 from aip.models import Organisation, RoleGrant, User, utcnow
@@ -61,7 +60,6 @@ def decide_registration(grant_id):
     registration = find_registration(current_grant(), grant_id)
     if not decided:
         return already_decided(registration)
-    deliver_mail()
     if not request.htmx:
         flash(f"The registration of {registration.user.full_name} was "
               f"{DECISION_NAMES[registration.status]}.", "success")
