@@ -57,6 +57,9 @@ def _finish_config(app):
 
 
 def _configure_logging(app):
+    # WeasyPrint reports each rendering step at INFO, which buries the
+    # app's own lines.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     if app.config["TESTING"] or logging.getLogger().handlers:
         return
     logging.basicConfig(

@@ -148,7 +148,7 @@ def test_seed_demo_users_creates_accounts(runner, orgs):
         "belen.k12.nm.us"]
     assert DEMO_PASSWORD in result.output
     assert "six-digit code" in result.output
-    assert "flask mail outbox" in result.output
+    assert "flask --app aip mail outbox" in result.output
 
 
 def test_seed_demo_users_twice_creates_nothing(runner, orgs):

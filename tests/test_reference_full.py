@@ -82,7 +82,7 @@ def test_setup_prints_demo_sign_ins(full):
         assert email in full.output
         assert User.by_email(email) is not None
     assert "six-digit code" in full.output
-    assert "flask mail outbox" in full.output
+    assert "flask --app aip mail outbox" in full.output
     assert "synthetic demo data" in full.output
 
 

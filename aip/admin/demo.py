@@ -145,8 +145,9 @@ def echo_demo_sign_ins():
     else:
         from aip.mail import outbox_folder
         click.echo(f"With no AIP_SMTP_HOST, mail is written to "
-                   f"{outbox_folder()}; `flask mail outbox` prints the "
-                   "newest messages, with the code.")
+                   f"{outbox_folder()}.")
+        click.echo("To print the newest messages, with the code, run: "
+                   ".venv/bin/flask --app aip mail outbox")
 
 
 @click.command("demo-data")
