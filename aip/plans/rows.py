@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError, fn
 
-from aip.db import database
+from aip.db import database, for_update
 from aip.models import (ActionStep, GradeLevel, Plan, PlanContact,
                         RootCause, Strategy, StudentGroup, Target,
                         TeamMember, utcnow)
@@ -47,15 +47,20 @@ class RowKind:
                     .where(Strategy.plan == plan))
         return model.select().where(model.plan == plan)
 
-    def get(self, plan, key):
-        """Return the row of plan with key, or raise RowNotFound."""
+    def get(self, plan, key, lock=False):
+        """Return the row of plan with key, or raise RowNotFound.
+
+        With lock, the row stays locked until the transaction ends, so
+        concurrent saves of one row cannot overwrite each other.
+        """
         if self.model is Target:
-            return target_for_key(plan, key)
+            return target_for_key(plan, key, lock)
         try:
             row_id = int(key)
         except ValueError:
             raise RowNotFound(key) from None
-        row = self.rows(plan).where(self.model.id == row_id).first()
+        query = self.rows(plan).where(self.model.id == row_id)
+        row = (for_update(query) if lock else query).first()
         if row is None:
             raise RowNotFound(key)
         return row
@@ -84,7 +89,7 @@ def get_kind(name):
         raise RowNotFound(name) from None
 
 
-def target_for_key(plan, key):
+def target_for_key(plan, key, lock=False):
     """Return the Target for a key such as "group-ED" or "grade-09".
 
     The row is not saved until its first edit; an unsaved one has id None
@@ -102,11 +107,11 @@ def target_for_key(plan, key):
         found = None
     if found is None:
         raise RowNotFound(key)
-    target = (Target.select()
-              .where((Target.plan == plan)
-                     & (Target.group == group)
-                     & (Target.grade == grade))
-              .first())
+    query = (Target.select()
+             .where((Target.plan == plan)
+                    & (Target.group == group)
+                    & (Target.grade == grade)))
+    target = (for_update(query) if lock else query).first()
     return target or Target(plan=plan, group=group, grade=grade, version=0)
 
 

@@ -89,7 +89,7 @@ def save_field(plan, kind, key, name, formdata, force=False):
 
 def _write(plan, kind, key, name, value, base, force):
     with database.atomic():
-        row = kind.get(plan, key)
+        row = kind.get(plan, key, lock=True)
         try:
             changed = rows.apply_edit(row, name, value, base, force)
         except EditConflict as conflict:
