@@ -26,6 +26,9 @@ from aip.models import (ALL_MODELS, Organisation, RoleGrant, User,
 from aip.models.accounts import ACTIVE
 from aip.reference import ensure_lookup_rows, ensure_school_years
 
+# Fixtures of the plan editor tests: plan, editor.
+pytest_plugins = ["tests.plan_support"]
+
 PASSWORD = "Correct-Horse-42"
 FAST_HASH_METHOD = "pbkdf2:sha256:1000"
 CURRENT_START_YEAR = 2026

@@ -7,7 +7,7 @@ import pytest
 
 from aip.models import (ActionStep, Plan, PlanContact, RootCause, Strategy,
                         Target, TeamMember)
-from tests.test_plans_support import Editor, editor, plan, soup  # noqa: F401
+from tests.plan_support import Editor, soup
 
 
 @pytest.fixture

@@ -3,8 +3,7 @@
 import pytest
 
 from aip.models import (ActionStep, Plan, RootCause, Strategy, TeamMember)
-from tests.test_plans_support import (TABS, Editor, create_plan, editor,  # noqa
-                                plan, soup)
+from tests.plan_support import TABS, Editor, create_plan, soup
 
 
 def test_current_creates_plan_and_opens_first_tab(client, auth, users):

@@ -11,8 +11,7 @@ from aip.models import (ActionStep, AuditEvent, Plan, PlanContact,
                         Target, TeamMember)
 from aip.models.plans import RETURNED
 from tests.conftest import create_user
-from tests.test_plans_support import (TABS, Editor, add_figures,  # noqa: F401
-                                create_plan, editor, plan, soup)
+from tests.plan_support import TABS, Editor, add_figures, create_plan, soup
 
 
 def complete(plan, tiers=(1, 2, 3, 4)):
