@@ -130,6 +130,20 @@ def choose_grant(grant):
     g.grant = grant
 
 
+def plan_or_404(query, plan_id):
+    """Return the plan with plan_id from a role-scoped query, or abort 404.
+
+    A plan outside the active role's scope answers 404, never 403, so an
+    id in a URL reveals nothing about another school.
+    """
+    from aip.models import Plan
+
+    plan = query.where(Plan.id == plan_id).first()
+    if plan is None:
+        abort(404)
+    return plan
+
+
 def role_required(*roles):
     """Require a signed-in user whose active role is one of roles.
 

@@ -7,7 +7,7 @@ from flask import (abort, flash, redirect, render_template, request,
                    url_for)
 from flask_login import current_user
 
-from aip.auth import current_grant, role_required
+from aip.auth import current_grant, plan_or_404, role_required
 from aip.models import Plan, SchoolYear
 from aip.models.plans import plans_editable_by, plans_visible_to
 from aip.plans import bp, rows
@@ -39,21 +39,14 @@ class Editor:
     state: TabState = field(default_factory=TabState)
 
 
-def _plan_or_404(query, plan_id):
-    plan = query.where(Plan.id == plan_id).first()
-    if plan is None:
-        abort(404)
-    return plan
-
-
 def visible_plan(plan_id):
     """Return a plan the active role may read, or abort with 404."""
-    return _plan_or_404(plans_visible_to(current_grant()), plan_id)
+    return plan_or_404(plans_visible_to(current_grant()), plan_id)
 
 
 def editable_plan(plan_id):
     """Return a plan of the active role's organisation, or abort with 404."""
-    return _plan_or_404(plans_editable_by(current_grant()), plan_id)
+    return plan_or_404(plans_editable_by(current_grant()), plan_id)
 
 
 def is_own(plan):

@@ -1,9 +1,9 @@
 """The print view and PDF of a plan, for anyone who may read the plan."""
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, request
 
-from aip.auth import current_grant, role_required
-from aip.models.plans import Plan, plans_visible_to
+from aip.auth import current_grant, plan_or_404, role_required
+from aip.models.plans import plans_visible_to
 from aip.plans.document import plan_document
 from aip.reports.pdf import cached_pdf
 from aip.reports.render import (SECTIONS, SectionError, parse_sections,
@@ -13,12 +13,7 @@ bp = Blueprint("reports", __name__, url_prefix="/plans")
 
 
 def visible_plan_or_404(plan_id):
-    plan = (plans_visible_to(current_grant())
-            .where(Plan.id == plan_id)
-            .first())
-    if plan is None:
-        abort(404)
-    return plan
+    return plan_or_404(plans_visible_to(current_grant()), plan_id)
 
 
 def print_page(plan, sections, error=None):

@@ -8,7 +8,7 @@ submitted plan. The first decision on a submission closes its round.
 
 import logging
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import JOIN, IntegrityError, fn
@@ -16,7 +16,7 @@ from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from aip.auth import current_grant, role_required
+from aip.auth import current_grant, plan_or_404, role_required
 from aip.db import database
 from aip.mail import queue_mail
 from aip.models import (AuditEvent, Organisation, Plan, Review, RoleGrant,
@@ -88,12 +88,7 @@ def plans_reviewable_by(grant):
 
 
 def reviewable_plan_or_404(plan_id):
-    plan = (plans_reviewable_by(current_grant())
-            .where(Plan.id == plan_id)
-            .first())
-    if plan is None:
-        abort(404)
-    return plan
+    return plan_or_404(plans_reviewable_by(current_grant()), plan_id)
 
 
 def latest_submissions(plan, count=2):
