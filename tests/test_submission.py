@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from aip.mail import deliver_queued
-from aip.models import (ActionStep, AuditEvent, Plan, PlanContact,
+from aip.models import (ActionStep, AuditEvent, Plan, PlanContact, Review,
                         RootCause, Strategy, StudentGroup, Submission,
                         Target, TeamMember)
-from aip.models.plans import RETURNED
+from aip.models.plans import APPROVED, RETURNED
 from tests.conftest import create_user
 from tests.plan_support import TABS, Editor, add_figures, create_plan, soup
 
@@ -246,3 +246,47 @@ def test_other_category_needs_a_name(editor, plan):
 
     [href] = links.values()
     assert href.endswith(f"#cause-{cause.id}-custom_category")
+
+
+def decide(plan, users, decision, comments=""):
+    """Record a reviewer's decision on a new submission round."""
+    submission = Submission.create(
+        plan=plan, round=plan.submissions.count() + 1,
+        submitted_by=users["belen_high"], certification="I certify",
+        snapshot="{}")
+    Review.create(submission=submission, reviewer=users["belen_district"],
+                  decision=decision, comments=comments)
+    plan.status = decision
+    plan.save()
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_returned_plan_shows_comments(editor, plan, users, tab):
+    decide(plan, users, RETURNED, "Add a Tier 4 strategy for seniors.")
+
+    panel = soup(editor.tab(tab)).select_one(".review-comments")
+
+    assert panel is not None
+    assert "Add a Tier 4 strategy for seniors." in panel.get_text()
+    assert users["belen_district"].full_name in panel.get_text()
+
+
+def test_newest_round_comments_shown(editor, plan, users):
+    decide(plan, users, RETURNED, "First round comments.")
+    decide(plan, users, RETURNED, "Second round comments.")
+
+    text = soup(editor.tab("contact")).select_one(".review-comments").get_text()
+
+    assert "Second round comments." in text
+    assert "First round comments." not in text
+
+
+def test_approved_plan_says_approved(editor, plan, users):
+    decide(plan, users, APPROVED)
+
+    page = soup(editor.tab("contact"))
+
+    notice = page.select_one(".locked-notice").get_text()
+    assert "approved" in notice
+    assert "Submitted plans" not in notice
+    assert page.select_one(".review-comments") is None

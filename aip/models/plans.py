@@ -43,6 +43,16 @@ class Plan(BaseModel):
     def status_name(self):
         return STATUS_NAMES[self.status]
 
+    def latest_review(self):
+        """Return the newest reviewer's decision on this plan, or None."""
+        return (Review.select(Review, User)
+                .join(Submission)
+                .switch(Review)
+                .join(User)
+                .where(Submission.plan == self)
+                .order_by(Submission.round.desc())
+                .first())
+
 
 class PlanContact(VersionedModel):
     """The plan's primary contact, shown as "School Contact"."""

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from aip.auth import current_grant, plan_or_404, role_required
 from aip.models import Plan, SchoolYear
-from aip.models.plans import plans_editable_by, plans_visible_to
+from aip.models.plans import APPROVED, plans_editable_by, plans_visible_to
 from aip.plans import bp, rows
 from aip.plans.completeness import missing_items
 from aip.plans.document import HISTORY_YEARS, plan_document
@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 LOCKED_MESSAGE = ("Submitted plans can only be edited after PED/District "
                   "review.")
 VIEW_ONLY_MESSAGE = "You can view this plan but not edit it in your role."
+APPROVED_MESSAGE = "This plan is approved, so it can no longer be edited."
 
 # The tab keys as arguments of Werkzeug's "any" URL converter.
 TAB_CHOICES = ", ".join(f'"{key}"' for key in TAB_KEYS)
@@ -67,8 +68,12 @@ def render_tab(plan, tab, state=None, status=200, **extra):
     own = is_own(plan)
     editable = own and plan.is_editable
     notice = ""
-    if not editable:
-        notice = LOCKED_MESSAGE if own else VIEW_ONLY_MESSAGE
+    if not own:
+        notice = VIEW_ONLY_MESSAGE
+    elif plan.status == APPROVED:
+        notice = APPROVED_MESSAGE
+    elif not editable:
+        notice = LOCKED_MESSAGE
     if tab.key == "contact" and editable:
         rows.contact_for(plan)
     document = plan_document(plan)
@@ -79,6 +84,7 @@ def render_tab(plan, tab, state=None, status=200, **extra):
     template = tab.template if request.htmx else "plans/page.html"
     return render_template(
         template, ctx=editor, doc=document, certification=CERTIFICATION,
+        review=plan.latest_review(),
         history_years=list(reversed(
             plan.school_year.previous(HISTORY_YEARS))),
         **extra), status
