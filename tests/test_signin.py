@@ -95,6 +95,23 @@ def test_code_page_input(client, forms, users):
     assert field["autocomplete"] == "one-time-code"
 
 
+def test_code_input_accepts_pasted_space(client, forms, users):
+    """A code pasted as "314 662" must pass the browser's own checks."""
+    sign_in(forms)
+    field = BeautifulSoup(client.get("/sign-in/code").data,
+                          "html.parser").find("input", id="code")
+    assert re.fullmatch(field["pattern"], "314 662")
+    assert int(field["maxlength"]) >= len("314 662")
+
+
+def test_code_with_space_signs_in(client, forms, users, outbox):
+    sign_in(forms)
+    code = last_code(outbox)
+    response = enter_code(forms, f"{code[:3]} {code[3:]}")
+    assert response.headers["Location"] == "/"
+    assert UserSession.select().count() == 1
+
+
 def test_code_signs_in_single_role_home(client, forms, users, outbox):
     sign_in(forms)
     response = enter_code(forms, last_code(outbox))
