@@ -133,7 +133,7 @@ def choose_grant(grant):
 def plan_or_404(query, plan_id):
     """Return the plan with plan_id from a role-scoped query, or abort 404.
 
-    A plan outside the active role's scope answers 404, never 403, so an
+    A plan outside the active role's scope gets 404, never 403, so an
     id in a URL reveals nothing about another school.
     """
     from aip.models import Plan

@@ -46,7 +46,7 @@ class Config:
     REMEMBER_COOKIE_DURATION = 0
     SESSION_MAX_AGE_HOURS = _env_int("AIP_SESSION_MAX_AGE_HOURS", 12)
 
-    # Password rules PED asks for. NIST SP 800-63B and OWASP ASVS advise
+    # Password rules PED requires. NIST SP 800-63B and OWASP ASVS advise
     # against composition rules and forced expiry, so each one is a setting.
     PASSWORD_MIN_LENGTH = _env_int("AIP_PASSWORD_MIN_LENGTH", 12)
     PASSWORD_REQUIRE_CLASSES = _env_bool("AIP_PASSWORD_REQUIRE_CLASSES", True)

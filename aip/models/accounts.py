@@ -94,7 +94,7 @@ class UserSession(BaseModel):
     """A signed-in browser; the cookie carries only a token for this row.
 
     Sign-out and password change set revoked_at, which every app server
-    sees because each request checks the row.
+    notices because each request checks the row.
     """
 
     token_hash = CharField(max_length=64, unique=True)

@@ -49,7 +49,7 @@ class VersionedModel(BaseModel):
         """Set one field from a client that read the row at base_version.
 
         Raises EditConflict when the field changed after base_version and
-        holds something other than value, unless force is set (the user
+        contains something other than value, unless force is set (the user
         chose to keep their text). The caller saves inside a transaction.
         """
         current = getattr(self, field)

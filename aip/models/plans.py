@@ -169,10 +169,10 @@ class Review(BaseModel):
 def plans_visible_to(grant):
     """Return the plans the active role may read, with their organisation.
 
-    A school coordinator sees its school's plans, a district coordinator
+    A school coordinator reads its school's plans, a district coordinator
     its district's plan and those of its schools, PED every plan. Views
     look plans up through this query, so another organisation's id
-    answers 404.
+    gets 404.
     """
     from aip.models.accounts import DISTRICT_COORDINATOR, PED_COORDINATOR
 
