@@ -57,13 +57,20 @@ def newest_signin_code(server, recipient=None, timeout=5.0):
         time.sleep(0.1)
 
 
-def sign_in(page, server, email, password):
-    """Sign in through the pages: password, then the emailed code."""
+def sign_in(page, server, email, password, check=None):
+    """Sign in through the pages: password, then the emailed code.
+
+    check, when given, is called with the page at each of the two steps.
+    """
     page.goto(f"{server.url}/sign-in")
+    if check:
+        check(page)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/sign-in/code")
+    if check:
+        check(page)
     code = newest_signin_code(server, email)
     page.get_by_label("Sign-in code").fill(code)
     page.get_by_role("button", name="Continue").click()

@@ -181,8 +181,13 @@ def test_register_approve_fill_submit_and_print(live_server, belen, page,
     assert grant.status == "pending"
 
     # The district coordinator approves the request in the inbox.
-    sign_in(page, server, belen.district_user.email, PASSWORD)
+    sign_in(page, server, belen.district_user.email, PASSWORD,
+            check=assert_accessible)
     assert_accessible(page)
+    page.goto(f"{server.url}/roles")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page)
+    page.goto(server.url)
     page.get_by_role("link", name="Inbox").click()
     assert_accessible(page)
     request = page.locator("article.registration", has_text=NEW_EMAIL)
