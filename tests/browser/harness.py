@@ -117,3 +117,16 @@ def open_tab(page, name):
     tabs = page.get_by_role("navigation", name="Plan steps")
     tabs.get_by_role("link", name=name).click()
     page.wait_for_load_state()
+
+
+def wait_until_stored(page, read, expected, timeout):
+    """Poll read() until it returns expected, letting the page run.
+
+    The page's routes run only while Playwright is called, so the wait
+    is page.wait_for_timeout rather than time.sleep.
+    """
+    deadline = time.monotonic() + timeout
+    while (found := read()) != expected:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"stored {found}, expected {expected}")
+        page.wait_for_timeout(100)

@@ -1,12 +1,11 @@
 """Autosave in a real browser: slow links, conflicts and a lost server."""
 
-import time
-
 import pytest
 from playwright.sync_api import expect
 
 from aip.models import PlanContact, TeamMember
-from tests.browser.harness import open_plan, sign_in, status_of, wait_saved
+from tests.browser.harness import (open_plan, sign_in, status_of,
+                                   wait_saved, wait_until_stored)
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -23,19 +22,6 @@ def signed_in_plan(page, server, user):
 
 def contact_of(server, plan_id):
     return server.query(lambda: PlanContact.get(PlanContact.plan == plan_id))
-
-
-def wait_until_stored(page, read, expected, timeout):
-    """Poll read() until it returns expected, letting the page run.
-
-    The page's routes run only while Playwright is called, so the wait
-    is page.wait_for_timeout rather than time.sleep.
-    """
-    deadline = time.monotonic() + timeout
-    while (found := read()) != expected:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"stored {found}, expected {expected}")
-        page.wait_for_timeout(100)
 
 
 def test_typing_on_a_slow_link_loses_nothing(live_server, belen, page):
