@@ -130,3 +130,20 @@ def wait_until_stored(page, read, expected, timeout):
         if time.monotonic() > deadline:
             raise AssertionError(f"stored {found}, expected {expected}")
         page.wait_for_timeout(100)
+
+
+def wait_for_htmx(page):
+    """Wait until htmx has no request running and has set up new content.
+
+    htmx attaches its handlers to a swapped-in row when it settles, and
+    removes the htmx-added class then; an event sent before is lost.
+    """
+    page.wait_for_function(
+        "() => !document.querySelector("
+        "'.htmx-request, .htmx-added, .htmx-settling')")
+
+
+def add_row(page, button_name, scope=None):
+    """Press an Add button and wait for htmx to set up the new row."""
+    (scope or page).get_by_role("button", name=button_name).click()
+    wait_for_htmx(page)

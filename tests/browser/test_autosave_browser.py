@@ -1,10 +1,12 @@
 """Autosave in a real browser: slow links, conflicts and a lost server."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
 from aip.models import PlanContact, TeamMember
-from tests.browser.harness import (open_plan, sign_in, status_of,
+from tests.browser.harness import (add_row, open_plan, sign_in, status_of,
                                    wait_saved, wait_until_stored)
 from tests.conftest import PASSWORD
 
@@ -26,9 +28,8 @@ def contact_of(server, plan_id):
 
 def test_typing_on_a_slow_link_loses_nothing(live_server, belen, page):
     plan_id = signed_in_plan(page, live_server, belen.coordinator)
-    page.get_by_role("button", name="Add team member").click()
+    add_row(page, "Add team member")
     member = page.locator("#members fieldset").last
-    expect(member.get_by_label("First name")).to_be_visible()
 
     def slow(route):
         time.sleep(SLOW_SECONDS)

@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from aip.models import Plan, RoleGrant, User
 from aip.plans.submission import CERTIFICATION
-from tests.browser.harness import (assert_accessible, fill_fields, wait_saved,
+from tests.browser.harness import (add_row, assert_accessible, fill_fields,
+                                   wait_saved,
                                    open_plan, open_tab, read_outbox,
                                    sign_in)
 from tests.conftest import PASSWORD
@@ -56,7 +57,7 @@ def fill_plan(page):
     """Fill every tab of the plan, waiting for each field's save."""
     assert_accessible(page)
     fill_fields(page.locator("#contact"), CONTACT)
-    page.get_by_role("button", name="Add team member").click()
+    add_row(page, "Add team member")
     fill_fields(page.locator("#members fieldset").last, MEMBER)
     assert_accessible(page)
 
@@ -66,10 +67,10 @@ def fill_plan(page):
     assert_accessible(page)
 
     open_tab(page, "Root cause analysis")
-    page.get_by_role("button", name="Add finding").click()
+    add_row(page, "Add finding")
     finding = page.locator("#causes fieldset.row").last
     category = finding.get_by_label("Category", exact=True)
-    category.select_option(label="Barriers")
+    category.select_option(label="Disengagement")
     evidence = finding.get_by_label("Data", exact=True)
     evidence.check()
     wait_saved([category, evidence])
@@ -79,10 +80,10 @@ def fill_plan(page):
     open_tab(page, "Tiers of support")
     for tier in TIER_STEPS:
         section = page.locator(f"#tier-{tier}")
-        section.get_by_role("button", name=f"Add Tier {tier} strategy").click()
+        add_row(page, f"Add Tier {tier} strategy", section)
         strategy = section.locator("fieldset.strategy").last
         fill_fields(strategy, strategy_values(tier))
-        strategy.get_by_role("button", name="Add action step").click()
+        add_row(page, "Add action step", strategy)
         fill_fields(strategy.locator("fieldset.step").last, step_values(tier))
     assert_accessible(page)
 
@@ -105,7 +106,7 @@ def check_plan(page):
     expect_values(page.locator("#grade-targets"), GRADE_TARGETS)
     open_tab(page, "Root cause analysis")
     finding = page.locator("#causes fieldset.row").last
-    expect(finding.get_by_label("Category", exact=True)).to_have_value("barriers")
+    expect(finding.get_by_label("Category", exact=True)).to_have_value("disengagement")
     expect(finding.get_by_label("Data", exact=True)).to_be_checked()
     expect_values(finding, {"Finding": FINDING})
     open_tab(page, "Tiers of support")

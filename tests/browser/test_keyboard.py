@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from aip.models import PlanContact, Strategy
-from tests.browser.harness import (open_plan, sign_in, wait_saved,
+from tests.browser.harness import (open_plan, sign_in, wait_for_htmx,
+                                   wait_saved,
                                    wait_until_stored)
 from tests.conftest import PASSWORD
 
@@ -70,6 +71,7 @@ def test_contact_and_a_strategy_by_keyboard(live_server, belen, page):
     page.keyboard.press("Enter")
     strategy = page.locator("#tier-1 fieldset.strategy")
     expect(strategy).to_have_count(1)
+    wait_for_htmx(page)
     # The new strategy sits above the button: go back up into it.
     name_id = strategy.get_by_label("Strategy", exact=True).get_attribute("id")
     tab_to(page, lambda id, text: id == name_id, key="Shift+Tab")
