@@ -26,7 +26,7 @@ def contact_of(server, plan_id):
     return server.query(lambda: PlanContact.get(PlanContact.plan == plan_id))
 
 
-def test_typing_on_a_slow_link_loses_nothing(live_server, belen, page):
+def test_slow_link_typing_loses_nothing(live_server, belen, page):
     plan_id = signed_in_plan(page, live_server, belen.coordinator)
     add_row(page, "Add team member")
     member = page.locator("#members fieldset").last
@@ -74,7 +74,7 @@ def test_typing_on_a_slow_link_loses_nothing(live_server, belen, page):
     expect(member.get_by_label("Title")).to_have_value(expected[3])
 
 
-def test_same_field_edited_in_two_sessions_asks_which_to_keep(
+def test_same_field_conflict_offers_choice(
         live_server, belen, open_page):
     mine, theirs = open_page(), open_page()
     plan_id = signed_in_plan(mine, live_server, belen.coordinator)
@@ -109,7 +109,7 @@ def test_same_field_edited_in_two_sessions_asks_which_to_keep(
     assert mine.locator(".conflict:has(button:text('Keep mine'))").count() == 0
 
 
-def test_typing_while_the_server_is_down_saves_when_it_returns(
+def test_server_down_edit_saved_on_retry(
         live_server, belen, page):
     plan_id = signed_in_plan(page, live_server, belen.coordinator)
     title = page.locator("#contact").get_by_label("Title", exact=True)

@@ -12,9 +12,8 @@ from playwright.sync_api import expect
 from aip.models import Plan, RoleGrant, User
 from aip.plans.submission import CERTIFICATION
 from tests.browser.harness import (add_row, assert_accessible, fill_fields,
-                                   wait_saved,
                                    open_plan, open_tab, read_outbox,
-                                   sign_in)
+                                   sign_in, wait_saved)
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -135,8 +134,8 @@ def submit_and_print(page, plan_id):
         page.get_by_role("link", name="Download full PDF report").click()
     path = download_info.value.path()
     reader = pypdf.PdfReader(path)
-    text = " ".join(" ".join(page_.extract_text().split())
-                    for page_ in reader.pages)
+    text = " ".join(" ".join(pdf_page.extract_text().split())
+                    for pdf_page in reader.pages)
     for expected in ("BELEN HIGH", FINDING, TIER_STEPS[3], "Dean of students"):
         assert expected in text
 

@@ -35,7 +35,7 @@ def tab_to(page, matches, key="Tab"):
     raise AssertionError(f"{key} never reached the element; at {focused(page)}")
 
 
-def test_contact_and_a_strategy_by_keyboard(live_server, belen, page):
+def test_keyboard_contact_and_strategy(live_server, belen, page):
     sign_in(page, live_server, belen.coordinator.email, PASSWORD)
     plan_id = open_plan(page, live_server)
     contact_id = live_server.query(

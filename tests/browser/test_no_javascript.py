@@ -16,7 +16,7 @@ def save(page):
     page.wait_for_load_state()
 
 
-def test_plan_saves_with_plain_forms(live_server, belen, open_page):
+def test_no_script_plan_saves(live_server, belen, open_page):
     page = open_page(java_script_enabled=False)
     sign_in(page, live_server, belen.coordinator.email, PASSWORD)
     plan_id = open_plan(page, live_server)
@@ -51,7 +51,7 @@ def test_plan_saves_with_plain_forms(live_server, belen, open_page):
         "First name")).to_have_value("Sarah")
 
 
-def test_errors_show_beside_fields_without_javascript(live_server, belen,
+def test_no_script_errors_beside_fields(live_server, belen,
                                                       open_page):
     page = open_page(java_script_enabled=False)
     sign_in(page, live_server, belen.coordinator.email, PASSWORD)
