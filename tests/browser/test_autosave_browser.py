@@ -124,3 +124,17 @@ def test_server_down_edit_saved_on_retry(
     # The retry sends the kept text; nobody types it again.
     wait_saved([title], timeout=30_000)
     assert contact_of(live_server, plan_id).title == "Assistant principal"
+
+
+def test_offline_edit_saved_back_online(live_server, belen, page):
+    plan_id = signed_in_plan(page, live_server, belen.coordinator)
+    phone = page.locator("#contact").get_by_label("Phone")
+
+    page.context.set_offline(True)
+    phone.fill("505-555-0177")
+    expect(status_of(phone)).to_contain_text("Not saved")
+    expect(phone).to_have_value("505-555-0177")
+
+    page.context.set_offline(False)
+    wait_saved([phone], timeout=30_000)
+    assert contact_of(live_server, plan_id).phone == "505-555-0177"
