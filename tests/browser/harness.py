@@ -1,4 +1,5 @@
-"""Helpers for browser tests: accessibility checks and emailed codes."""
+"""Helpers for browser tests: accessibility, emailed codes, sign-in and
+the plan editor's fields and saves."""
 
 import email
 import email.policy
