@@ -39,6 +39,21 @@ def test_target_rows_join_history_and_targets(orgs):
     assert grade_codes == ["09", "10", "11", "12"]
 
 
+def test_whole_school_figures_are_the_all_students_row(orgs):
+    school = orgs["belen_high"]
+    current = SchoolYear.current()
+    last = current.previous(1)[0]
+    add_figure(school, last, Decimal("33.0"), enrollment=480)
+    add_figure(school, current, Decimal("31.0"), enrollment=450)
+    plan = Plan.create(organisation=school, school_year=current)
+
+    [row] = plan_document(plan)["group_targets"]
+
+    assert row.key == "group-ALL"
+    assert row.enrollment == 450
+    assert row.history[-1][1] == Decimal("33.0")
+
+
 def test_tiers_follow_registry_with_steps(orgs):
     plan = Plan.create(organisation=orgs["belen_high"],
                        school_year=SchoolYear.current())

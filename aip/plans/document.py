@@ -10,6 +10,7 @@ from aip.models.organisations import SCHOOL
 from aip.reference import grades_offered
 from aip.registry import get_registry
 
+ALL_STUDENTS = "ALL"
 # Historical rates shown beside each target: this many previous years.
 HISTORY_YEARS = 2
 
@@ -50,15 +51,20 @@ def _figures(organisation, years):
     """Return {(year_id, group_id, grade_id): AttendanceFigure}.
 
     The current year uses its newest reporting period; earlier years use
-    the end-of-year figures.
+    the end-of-year figures. The whole-school row (no group, no grade)
+    is the "All students" group's row.
     """
+    everyone = StudentGroup.get_or_none(StudentGroup.code == ALL_STUDENTS)
     periods = [p.code for p in reversed(get_registry().periods)]
     rows = (AttendanceFigure.select()
             .where((AttendanceFigure.organisation == organisation)
                    & AttendanceFigure.school_year.in_(years)))
     found = {}
     for row in rows:
-        key = (row.school_year_id, row.group_id, row.grade_id)
+        group_id = row.group_id
+        if group_id is None and row.grade_id is None and everyone:
+            group_id = everyone.id
+        key = (row.school_year_id, group_id, row.grade_id)
         rank = periods.index(row.period) if row.period in periods else 99
         if key not in found or rank < found[key][0]:
             found[key] = (rank, row)
