@@ -40,6 +40,17 @@ def pytest_collection_modifyitems(items):
 
 
 def pytest_terminal_summary(terminalreporter):
+    counts = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        nodeids = {report.nodeid
+                   for report in terminalreporter.stats.get(outcome, [])
+                   if getattr(report, "nodeid", "").startswith(
+                       "tests/browser/")}
+        counts[outcome] = len(nodeids)
+    if any(counts.values()):
+        terminalreporter.write_line(
+            "browser tests: " + ", ".join(
+                f"{count} {outcome}" for outcome, count in counts.items()))
     if missing_browser:
         terminalreporter.section("BROWSER TESTS DID NOT RUN", sep="!",
                                  red=True, bold=True)
