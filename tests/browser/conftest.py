@@ -61,7 +61,7 @@ class SingleRequestHandler(WSGIRequestHandler):
     """Close each connection after one request.
 
     A kept-alive connection would go on being served by its thread after
-    the server stops listening, so a stopped server would still answer.
+    the server stops listening, so a stopped server would still respond.
     """
 
     protocol_version = "HTTP/1.0"

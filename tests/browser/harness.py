@@ -92,7 +92,7 @@ def status_of(field):
 
 
 def wait_saved(fields, timeout=10_000):
-    """Wait until each field's status says it was saved."""
+    """Wait until the status beside each field shows it was saved."""
     from playwright.sync_api import expect
 
     for field in fields:
