@@ -2,7 +2,8 @@
 
 Mail is queued with ``queue_mail`` inside the transaction of the change
 that causes it, so a rolled-back change sends nothing and a committed one
-never loses its message. ``deliver_queued`` sends what is due, through
+keeps its message in the queue until it is sent, or marked failed once
+MAIL_MAX_ATTEMPTS run out. ``deliver_queued`` sends what is due, through
 SMTP when AIP_SMTP_HOST is set and otherwise into the outbox folder under
 instance/, and schedules a retry with back-off after each failure.
 
